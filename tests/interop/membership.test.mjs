@@ -1,0 +1,75 @@
+// Interop: @grpc/grpc-js, the reference gRPC client, calls our own wire layer on Kestrel.
+// Started by WeGoAssembly.Server.Tests (InteropTests), which runs a real server with the sample
+// data and passes its address in WEGO_GRPC_TARGET.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import grpc from '@grpc/grpc-js';
+import protoLoader from '@grpc/proto-loader';
+
+const protoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
+const definition = protoLoader.loadSync('wego/assembly/v1/membership.proto', {
+  includeDirs: [protoRoot], keepCase: true, longs: Number, enums: String, defaults: true,
+});
+const v1 = grpc.loadPackageDefinition(definition).wego.assembly.v1;
+const target = process.env.WEGO_GRPC_TARGET;
+assert.ok(target, 'WEGO_GRPC_TARGET must name the server, e.g. 127.0.0.1:5081');
+const client = new v1.MembershipService(target, grpc.credentials.createInsecure());
+
+const unary = (method, request, options = {}) => new Promise((resolve, reject) =>
+  client[method](request, new grpc.Metadata(), options, (error, response) => error ? reject(error) : resolve(response)));
+
+test('a unary call returns the stored member city with its Hangul name', async () => {
+  const { member_city } = await unary('GetMemberCity', { member_city_id: 'seoul' });
+  assert.equal(member_city.id, 'seoul');
+  assert.equal(member_city.name_local, '서울');
+  assert.equal(member_city.category, 'MEMBER_CATEGORY_FULL');
+  assert.equal(member_city.sample, true);
+});
+
+test('an error carries its status and a non-ASCII message intact', async () => {
+  await assert.rejects(
+    unary('UpsertMemberCity', { member_city: { id: 'busan', name_en: 'Busan', country_code: '대한', category: 'MEMBER_CATEGORY_FULL' } }),
+    (error) => {
+      assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
+      assert.match(error.details, /country_code "대한" must be an ISO 3166-1 alpha-2 code/);
+      return true;
+    });
+  const { member_city } = await unary('GetMemberCity', { member_city_id: 'busan' });
+  assert.equal(member_city.country_code, 'KR', 'the refused change left the stored entry as it was');
+});
+
+test('a server stream delivers every member city in id order', async () => {
+  const ids = await new Promise((resolve, reject) => {
+    const seen = [];
+    client.StreamMemberCities({})
+      .on('data', (message) => seen.push(message.member_city.id))
+      .on('error', reject)
+      .on('end', () => resolve(seen));
+  });
+  assert.ok(ids.length >= 71, `expected the 71 sample cities, got ${ids.length}`);
+  assert.deepEqual(ids, [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  assert.ok(ids.includes('ulaanbaatar'));
+});
+
+test('a deadline that passes ends the call with DEADLINE_EXCEEDED and the server keeps serving', async () => {
+  // A dry-run import of a large file takes far longer than 20 ms to check, and stores nothing.
+  const rows = Array.from({ length: 40000 }, (_, i) => `city-${i},City ${i},,KR,Full,2022,Active`);
+  const csv = Buffer.from(['id,name_en,name_local,country_code,category,dues_paid_through_year,status', ...rows].join('\n'));
+  await assert.rejects(
+    unary('ImportMemberCities', { csv, dry_run: true }, { deadline: Date.now() + 20 }),
+    (error) => error.code === grpc.status.DEADLINE_EXCEEDED);
+  const { member_city } = await unary('GetMemberCity', { member_city_id: 'seoul' });
+  assert.equal(member_city.id, 'seoul');
+});
+
+test('a page of the register and its next page token', async () => {
+  const first = await unary('ListMemberCities', { page_size: 10, category: 'MEMBER_CATEGORY_FULL' });
+  assert.equal(first.member_cities.length, 10);
+  assert.ok(first.member_cities.every((m) => m.category === 'MEMBER_CATEGORY_FULL'));
+  const second = await unary('ListMemberCities', { page_size: 10, category: 'MEMBER_CATEGORY_FULL', page_token: first.next_page_token });
+  assert.ok(second.member_cities[0].id > first.member_cities[9].id);
+});
+
+test.after(() => client.close());

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs every test: the README's test command.
+#   PostgreSQL (Debian package; the tests start their own throwaway clusters with initdb + pg_ctl),
+#   the npm packages of the interop tests (@grpc/grpc-js, @grpc/proto-loader, @bufbuild/buf),
+#   then buf lint on the contract and every xunit test project.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need_apt=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "== installing ${need_apt[*]} from apt"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+fi
+
+echo "== npm packages for the interop tests"
+(cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
+
+echo "== buf lint"
+(cd proto && ../tests/interop/node_modules/.bin/buf lint)
+
+echo "== dotnet test"
+dotnet test WeGoAssembly.sln --nologo "$@"
