@@ -1,0 +1,70 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Http.Headers;
+using Google.Protobuf;
+
+namespace WeGoAssembly.Grpc.Tests;
+
+/// <summary>Hand-built gRPC requests, for traffic a well-behaved client would never send.</summary>
+public static class RawCall
+{
+    public static byte[] Frame(IMessage message) => Frame(0, message.ToByteArray());
+
+    public static byte[] Frame(byte flags, byte[] payload, uint? declaredLength = null)
+    {
+        var frame = new byte[5 + payload.Length];
+        frame[0] = flags;
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), declaredLength ?? (uint)payload.Length);
+        payload.CopyTo(frame, 5);
+        return frame;
+    }
+
+    public static async Task<RawResponse> SendAsync(
+        HttpClient client,
+        string path,
+        byte[] body,
+        string? contentType = "application/grpc",
+        Action<HttpRequestMessage>? configure = null,
+        HttpMethod? method = null,
+        Version? version = null)
+    {
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Post, path)
+        {
+            Version = version ?? HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(body),
+        };
+        if (contentType is not null)
+        {
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        configure?.Invoke(request);
+        using var response = await client.SendAsync(request);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        return new RawResponse(
+            response.StatusCode,
+            response.Version,
+            Flatten(response.Headers.Concat(response.Content.Headers)),
+            Flatten(response.TrailingHeaders),
+            bytes);
+    }
+
+    private static Dictionary<string, string> Flatten(IEnumerable<KeyValuePair<string, IEnumerable<string>>> headers) =>
+        headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value));
+}
+
+/// <summary>What came back: HTTP status, headers, trailers and the raw body.</summary>
+public sealed record RawResponse(
+    HttpStatusCode HttpStatus, Version Version, Dictionary<string, string> Headers, Dictionary<string, string> Trailers, byte[] Body)
+{
+    /// <summary>grpc-status from wherever it was sent: the trailers, or the headers of a trailers-only response.</summary>
+    public StatusCode GrpcStatus => (StatusCode)int.Parse(Trailers.GetValueOrDefault("grpc-status") ?? Headers["grpc-status"]);
+
+    /// <summary>grpc-message exactly as on the wire (still percent-encoded).</summary>
+    public string GrpcMessage => Trailers.GetValueOrDefault("grpc-message") ?? Headers.GetValueOrDefault("grpc-message") ?? "";
+
+    /// <summary>True when the status came in the HEADERS frame and nothing followed.</summary>
+    public bool IsTrailersOnly => Headers.ContainsKey("grpc-status") && Trailers.Count == 0 && Body.Length == 0;
+}
