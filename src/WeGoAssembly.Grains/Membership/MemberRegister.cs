@@ -1,0 +1,55 @@
+using System.Runtime.CompilerServices;
+using WeGoAssembly.Contracts.Membership;
+using WeGoAssembly.Runtime;
+
+namespace WeGoAssembly.Grains.Membership;
+
+/// <summary>Which member cities a list asks for; null means any.</summary>
+public sealed record MemberFilter(MemberCategory? Category, MemberStatus? Status)
+{
+    public static MemberFilter Any { get; } = new(null, null);
+
+    public bool Matches(MemberCity member) =>
+        (Category is null || member.Category == Category) && (Status is null || member.Status == Status);
+}
+
+/// <summary>A page of the register and the key to continue after, null on the last page.</summary>
+public sealed record MemberPage(IReadOnlyList<MemberCity> Members, string? ContinueAfter);
+
+/// <summary>
+/// Reads the member register straight from stored grain state, in id order. Every acknowledged
+/// change is stored before it is acknowledged, so this read model is never behind the grains.
+/// </summary>
+public sealed class MemberRegister(IGrainStateReader reader)
+{
+    private const int ScanBatch = 500;
+
+    public async Task<MemberPage> ListAsync(MemberFilter filter, string? after, int pageSize, CancellationToken ct)
+    {
+        var page = new List<MemberCity>(pageSize);
+        await foreach (var member in StreamAsync(filter, after, ct))
+        {
+            if (page.Count == pageSize)
+                return new(page, page[^1].Id);
+            page.Add(member);
+        }
+        return new(page, null);
+    }
+
+    public async IAsyncEnumerable<MemberCity> StreamAsync(MemberFilter filter, string? after, [EnumeratorCancellation] CancellationToken ct)
+    {
+        while (true)
+        {
+            var read = 0;
+            await foreach (var (key, state) in reader.ScanAsync<MemberCityState>(MemberCityGrain.TypeName, MemberCityGrain.StateName, after, ScanBatch, ct))
+            {
+                read++;
+                after = key;
+                if (state.Member is { } member && filter.Matches(member))
+                    yield return member;
+            }
+            if (read < ScanBatch)
+                yield break;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
+using WeGoAssembly.Contracts;
+using WeGoAssembly.Contracts.Assemblies;
+using WeGoAssembly.Grpc;
+using WeGoAssembly.Protos.V1;
+using WeGoAssembly.Runtime;
+
+namespace WeGoAssembly.Server.Api;
+
+/// <summary>gRPC edge of assemblies: creation, reading and the rules the secretariat sets.</summary>
+public sealed class AssemblyService(IGrainFactory grains) : IGrpcService
+{
+    public static ServiceDescriptor Descriptor => AssemblyReflection.Descriptor.FindTypeByName<ServiceDescriptor>(nameof(AssemblyService));
+
+    public void Bind(ServiceBinder binder) => binder
+        .Unary<CreateAssemblyRequest, CreateAssemblyResponse>(nameof(CreateAssembly), CreateAssembly)
+        .Unary<GetAssemblyRequest, GetAssemblyResponse>(nameof(GetAssembly), GetAssembly)
+        .Unary<UpdateAssemblyRulesRequest, UpdateAssemblyRulesResponse>(nameof(UpdateAssemblyRules), UpdateAssemblyRules);
+
+    private async Task<CreateAssemblyResponse> CreateAssembly(CreateAssemblyRequest request, ServerCallContext context)
+    {
+        var assembly = request.Assembly ?? throw DomainException.Invalid("assembly", "assembly is required.");
+        var id = RequestChecks.Id("assembly.id", assembly.Id);
+        var created = await grains.GetGrain<IAssemblyGrain>(id).CreateAsync(assembly.ToDomain() with { Id = id }, Caller.Actor(context));
+        return new() { Assembly = created.ToProto() };
+    }
+
+    private async Task<GetAssemblyResponse> GetAssembly(GetAssemblyRequest request, ServerCallContext context)
+    {
+        var id = RequestChecks.Id("assembly_id", request.AssemblyId);
+        var assembly = await grains.GetGrain<IAssemblyGrain>(id).GetAsync()
+            ?? throw DomainException.NotFound($"No assembly \"{id}\" exists.");
+        return new() { Assembly = assembly.ToProto() };
+    }
+
+    private async Task<UpdateAssemblyRulesResponse> UpdateAssemblyRules(UpdateAssemblyRulesRequest request, ServerCallContext context)
+    {
+        var id = RequestChecks.Id("assembly_id", request.AssemblyId);
+        var assembly = await grains.GetGrain<IAssemblyGrain>(id).UpdateRulesAsync(request.Year, request.TimeZone, request.Rules.ToDomain(), Caller.Actor(context));
+        return new() { Assembly = assembly.ToProto() };
+    }
+}

@@ -1,0 +1,25 @@
+using WeGoAssembly.Contracts;
+using WeGoAssembly.Grpc;
+using WeGoAssembly.Runtime;
+
+namespace WeGoAssembly.Server.Api;
+
+/// <summary>The one place where domain and runtime failures become gRPC statuses.</summary>
+public static class DomainStatus
+{
+    public static Status? Map(Exception exception) => exception switch
+    {
+        DomainException e => new Status(e.Kind switch
+        {
+            DomainErrorKind.Invalid => StatusCode.InvalidArgument,
+            DomainErrorKind.NotFound => StatusCode.NotFound,
+            DomainErrorKind.AlreadyExists => StatusCode.AlreadyExists,
+            DomainErrorKind.StateConflict => StatusCode.FailedPrecondition,
+            DomainErrorKind.Forbidden => StatusCode.PermissionDenied,
+            _ => StatusCode.Unknown,
+        }, e.Message),
+        InconsistentStateException => new Status(StatusCode.Aborted,
+            "The record was changed by another request while this one was applied; nothing was changed by this request. Read it again and retry."),
+        _ => null,
+    };
+}

@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using WeGoAssembly.Grains;
+using WeGoAssembly.Grpc;
+using WeGoAssembly.Runtime;
+using WeGoAssembly.Server.Api;
+using WeGoAssembly.Storage;
+
+namespace WeGoAssembly.Server.Hosting;
+
+/// <summary>The composition root: what the host registers and how its pipeline is laid out.</summary>
+public static partial class WeGoAssemblyHost
+{
+    public static WebApplicationBuilder AddWeGoAssembly(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.AddEnvironmentVariables(prefix: "WEGO__");
+        var options = WeGoOptions.From(builder.Configuration);
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+
+        if (options.PostgresConnectionString.Length > 0)
+            services.AddPostgresStorage(options.PostgresConnectionString);
+        else
+            services.AddSqliteStorage(options.SqlitePath);
+
+        services.AddGrainRuntime(o => o.IdleTimeout = options.GrainIdleTimeout);
+        services.AddAssemblyGrains();
+
+        services.AddGrpcWire(o =>
+            {
+                o.MaxReceiveMessageSize = options.MaxReceiveMessageSize;
+                o.ExceptionMappers.Add(DomainStatus.Map);
+            })
+            .AddService<MembershipService>()
+            .AddService<AssemblyService>();
+        services.AddScoped<MembershipService>();
+        services.AddScoped<AssemblyService>();
+
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
+        return builder;
+    }
+
+    /// <summary>Applies the schema, seeds sample data, lays out the pipeline and starts listening.</summary>
+    public static async Task StartWeGoAssemblyAsync(this WebApplication app)
+    {
+        await app.Services.ApplyStorageSchemaAsync();
+        var options = app.Services.GetRequiredService<WeGoOptions>();
+        if (options.SeedSampleData)
+            await SampleData.SeedAsync(app.Services.GetRequiredService<IGrainFactory>(), app.Lifetime.ApplicationStopping);
+
+        app.UseGrpcWire();
+        app.MapHealthChecks("/healthz");
+        app.MapGet("/", () => Results.Text(LandingPage, "text/html; charset=utf-8"));
+        app.Lifetime.ApplicationStarted.Register(() => LogListening(app));
+        await app.StartAsync();
+    }
+
+    private static void LogListening(WebApplication app)
+    {
+        var storage = app.Services.GetRequiredService<StorageInfo>();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var endpoints = app.Configuration.GetSection("Kestrel:Endpoints");
+        Started(app.Logger, storage.ToString(),
+            endpoints["Grpc:Url"] ?? string.Join(", ", addresses),
+            endpoints["Web:Url"] ?? string.Join(", ", addresses));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WeGoAssembly started on {Storage}. gRPC (h2c): {GrpcUrl}  Web, gRPC-Web and /healthz: {WebUrl}")]
+    private static partial void Started(ILogger logger, string storage, string grpcUrl, string webUrl);
+
+    private const string LandingPage = """
+        <!doctype html><html lang="en"><meta charset="utf-8"><title>WeGoAssembly</title>
+        <h1>WeGoAssembly</h1>
+        <p>The system that runs the General Assembly of WeGO. The web screens for delegates, the secretariat and
+        logistics staff are being built; the gRPC API (and gRPC-Web on this port) is live.</p>
+        <p><a href="/healthz">Health</a></p></html>
+        """;
+}
