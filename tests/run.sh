@@ -18,7 +18,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 echo "== npm packages for the interop tests"
-(cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
+(cd tests/interop && npm install --no-audit --no-fund --loglevel=error)
 
 echo "== buf lint"
 (cd proto && ../tests/interop/node_modules/.bin/buf lint)
