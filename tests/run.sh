@@ -21,7 +21,7 @@ echo "== npm packages for the interop tests"
 (cd tests/interop && npm install --no-audit --no-fund --loglevel=error)
 
 echo "== buf lint"
-(cd proto && ../tests/interop/node_modules/.bin/buf lint)
+(cd proto && ../tests/interop/node_modules/.bin/buf lint && ../tests/interop/node_modules/.bin/buf format --diff --exit-code)
 
 echo "== dotnet test"
 dotnet test WeGoAssembly.sln --nologo "$@"

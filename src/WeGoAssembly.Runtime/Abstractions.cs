@@ -33,8 +33,21 @@ public interface IPersistentState<TState> where TState : new()
     /// <summary>Writes State; throws <see cref="InconsistentStateException"/> if another writer got there first.</summary>
     Task WriteStateAsync();
 
+    /// <summary>
+    /// Writes State and appends <paramref name="audit"/> to the audit log in one transaction: the change
+    /// and its audit entry are stored together or not at all.
+    /// </summary>
+    Task WriteStateAsync(AuditRecord audit);
+
     Task ClearStateAsync();
 }
+
+/// <summary>
+/// One audit log entry: who did what to which thing. Actor is "staff:&lt;user&gt;", "participant:&lt;id&gt;",
+/// "system" or "sample-data"; Action like "member-city.upserted"; Subject like "member-city/seoul";
+/// Details a short JSON object of what changed. The time is the storage's.
+/// </summary>
+public sealed record AuditRecord(string Actor, string Action, string Subject, string Details);
 
 /// <summary>Names the storage slot of a grain's constructor parameter of type IPersistentState&lt;T&gt;.</summary>
 [AttributeUsage(AttributeTargets.Parameter)]

@@ -43,6 +43,9 @@ internal sealed class PersistentState<TState>(GrainActivation activation, string
         }
     }
 
+    // Being built: storage support for writing the audit entry in the state's transaction.
+    public Task WriteStateAsync(AuditRecord audit) => throw new NotImplementedException("Audited writes are being added to storage.");
+
     public async Task ClearStateAsync()
     {
         try
