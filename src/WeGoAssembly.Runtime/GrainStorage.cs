@@ -27,8 +27,10 @@ public interface IGrainStorage
     /// <summary>
     /// Writes the state if the stored etag still equals <paramref name="expectedEtag"/> (null: nothing
     /// may be stored) and returns the new etag; throws <see cref="InconsistentStateException"/> otherwise.
+    /// With <paramref name="audit"/>, appends it to the audit log in the same transaction: the state and
+    /// its audit entry are stored together, or (on a conflict or any failure) neither is.
     /// </summary>
-    Task<string> WriteAsync(GrainId grain, string stateName, string? expectedEtag, string json, CancellationToken ct);
+    Task<string> WriteAsync(GrainId grain, string stateName, string? expectedEtag, string json, CancellationToken ct, AuditRecord? audit = null);
 
     /// <summary>Removes the state under the same etag rule as <see cref="WriteAsync"/>; clearing nothing is a no-op.</summary>
     Task ClearAsync(GrainId grain, string stateName, string? expectedEtag, CancellationToken ct);

@@ -29,12 +29,20 @@ internal sealed class PersistentState<TState>(GrainActivation activation, string
         Etag = stored?.Etag;
     }
 
-    public async Task WriteStateAsync()
+    public Task WriteStateAsync() => WriteAsync(audit: null);
+
+    public Task WriteStateAsync(AuditRecord audit)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        return WriteAsync(audit);
+    }
+
+    private async Task WriteAsync(AuditRecord? audit)
     {
         var json = JsonSerializer.Serialize(State, GrainJson.Options);
         try
         {
-            Etag = await storage.WriteAsync(activation.Id, stateName, Etag, json, CancellationToken.None);
+            Etag = await storage.WriteAsync(activation.Id, stateName, Etag, json, CancellationToken.None, audit);
         }
         catch (InconsistentStateException)
         {
@@ -42,9 +50,6 @@ internal sealed class PersistentState<TState>(GrainActivation activation, string
             throw;
         }
     }
-
-    // Being built: storage support for writing the audit entry in the state's transaction.
-    public Task WriteStateAsync(AuditRecord audit) => throw new NotImplementedException("Audited writes are being added to storage.");
 
     public async Task ClearStateAsync()
     {

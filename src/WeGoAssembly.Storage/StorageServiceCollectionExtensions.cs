@@ -7,13 +7,13 @@ using WeGoAssembly.Storage.Sqlite;
 
 namespace WeGoAssembly.Storage;
 
-/// <summary>Registers one storage database: grain storage, journal storage, connections, schema migrator.</summary>
+/// <summary>Registers one storage database: grain storage, journal storage, audit log, connections, schema migrator.</summary>
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
     /// SQLite file at <paramref name="path"/> (created with its directory if missing): the embedded
     /// default. Registers <see cref="IGrainStorage"/>, <see cref="IJournalStorage"/>,
-    /// <see cref="IDbConnectionFactory"/>, <see cref="StorageInfo"/> and <see cref="SchemaMigrator"/>.
+    /// <see cref="IDbConnectionFactory"/>, <see cref="StorageInfo"/>, <see cref="AuditLog"/> and <see cref="SchemaMigrator"/>.
     /// </summary>
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string path)
     {
@@ -22,6 +22,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(_ => new SqliteConnectionFactory(path));
         services.AddSingleton<IDbConnectionFactory>(sp => sp.GetRequiredService<SqliteConnectionFactory>());
         services.AddSingleton<SqliteGrainStorage>();
+        services.AddSingleton<AuditLog, SqliteAuditLog>();
         services.AddSingleton<SchemaMigrator, SqliteSchemaMigrator>();
         return services.AddCommon<SqliteGrainStorage>();
     }
@@ -40,6 +41,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<PostgresConnectionFactory>();
         services.AddSingleton<IDbConnectionFactory>(sp => sp.GetRequiredService<PostgresConnectionFactory>());
         services.AddSingleton<PostgresGrainStorage>();
+        services.AddSingleton<AuditLog, PostgresAuditLog>();
         services.AddSingleton<SchemaMigrator, PostgresSchemaMigrator>();
         return services.AddCommon<PostgresGrainStorage>();
     }

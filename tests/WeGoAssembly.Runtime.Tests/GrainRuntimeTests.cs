@@ -220,6 +220,41 @@ public sealed class GrainRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_audited_write_stores_the_state_and_its_audit_entry()
+    {
+        var counter = Runtime.GetGrain<ICounterGrain>("pohang");
+
+        Assert.Equal(1, await counter.IncrementAuditedAsync("staff:kim"));
+        Assert.Equal(2, await counter.IncrementAuditedAsync("staff:lee"));
+
+        var entries = await services.GetRequiredService<AuditLog>().ListAsync(new AuditQuery(SubjectPrefix: "counter/pohang"), null, 10);
+        Assert.Equal([("staff:lee", """{"value":2}"""), ("staff:kim", """{"value":1}""")], entries.Select(e => (e.Actor, e.Details)));
+        Assert.All(entries, e => Assert.Equal("counter.incremented", e.Action));
+        await Runtime.DeactivateAsync<ICounterGrain>("pohang");
+        Assert.Equal(2, await counter.GetAsync());
+    }
+
+    [Fact]
+    public async Task An_audited_write_that_lost_a_race_stores_no_audit_entry_and_the_next_call_reloads()
+    {
+        var counter = Runtime.GetGrain<ICounterGrain>("gimhae");
+        await counter.IncrementAuditedAsync("staff:kim");
+        var storage = services.GetRequiredService<IGrainStorage>();
+        var id = new GrainId(GrainTypeName.Of<CounterGrain>(), "gimhae");
+        var stored = await storage.ReadAsync(id, "count", default);
+        await storage.WriteAsync(id, "count", stored!.Etag, """{"value":41}""", default);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => counter.IncrementAuditedAsync("staff:lost"));
+
+        var log = services.GetRequiredService<AuditLog>();
+        Assert.Equal(["staff:kim"], (await log.ListAsync(new AuditQuery(SubjectPrefix: "counter/gimhae"), null, 10)).Select(e => e.Actor));
+        Assert.Equal(41, await counter.GetAsync());
+        Assert.Equal(42, await counter.IncrementAuditedAsync("staff:lee"));
+        Assert.Equal(["staff:lee", "staff:kim"], (await log.ListAsync(new AuditQuery(SubjectPrefix: "counter/gimhae"), null, 10)).Select(e => e.Actor));
+        Assert.Equal((2, 0), (Probe.Activations("gimhae"), Probe.Deactivations("gimhae")));
+    }
+
+    [Fact]
     public async Task Cleared_state_starts_over_from_a_new_state()
     {
         var counter = Runtime.GetGrain<ICounterGrain>("suwon");

@@ -48,6 +48,9 @@ public interface ICounterGrain : IGrainWithStringKey
     /// <summary>Adds one and writes the state; returns the new value.</summary>
     Task<int> IncrementAsync();
 
+    /// <summary>Adds one and writes the state with an audit entry by <paramref name="actor"/>; returns the new value.</summary>
+    Task<int> IncrementAuditedAsync(string actor);
+
     Task<int> GetAsync();
 
     ValueTask<int> GetAsValueTaskAsync();
@@ -77,6 +80,14 @@ public sealed class CounterGrain([PersistentState("count")] IPersistentState<Cou
     {
         count.State.Value++;
         await count.WriteStateAsync();
+        return count.State.Value;
+    }
+
+    public async Task<int> IncrementAuditedAsync(string actor)
+    {
+        var next = new CounterState { Value = count.State.Value + 1 };
+        await count.WriteStateAsync(next, new AuditRecord(actor, "counter.incremented", $"counter/{this.GetPrimaryKeyString()}",
+            System.Text.Json.JsonSerializer.Serialize(new { value = next.Value })));
         return count.State.Value;
     }
 

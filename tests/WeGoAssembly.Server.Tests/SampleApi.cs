@@ -1,34 +1,59 @@
+using Google.Protobuf;
 using WeGoAssembly.Grpc;
 using WeGoAssembly.Protos.V1;
 
 namespace WeGoAssembly.Server.Tests;
 
-/// <summary>Typed calls to the implemented services over the C# gRPC client.</summary>
-public sealed class SampleApi(GrpcClient client)
+/// <summary>
+/// Typed calls to the implemented services over the C# gRPC client, as one signed-in user: every call
+/// carries "authorization: Bearer &lt;token&gt;" from <see cref="Session"/> (none for an anonymous caller).
+/// </summary>
+public sealed class SampleApi(GrpcClient client, AuthSession? session = null)
 {
-    private const string Membership = "/wego.assembly.v1.MembershipService/", Assemblies = "/wego.assembly.v1.AssemblyService/";
+    private const string Membership = "/wego.assembly.v1.MembershipService/", Assemblies = "/wego.assembly.v1.AssemblyService/",
+        Auth = "/wego.assembly.v1.AuthService/";
 
     public GrpcClient Raw => client;
 
+    /// <summary>The session this caller signed in with; null when anonymous.</summary>
+    public AuthSession? Session => session;
+
+    /// <summary>The call options that carry this caller's token; pass them on <see cref="Raw"/> calls.</summary>
+    public CallOptions Options => session is null
+        ? default
+        : new(Headers: new Dictionary<string, string> { ["authorization"] = "Bearer " + session.BearerToken });
+
+    /// <summary>Any unary rpc as this caller, for example "/wego.assembly.v1.MembershipService/GetMemberCity".</summary>
+    public Task<TResponse> Unary<TRequest, TResponse>(string fullMethod, TRequest request)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>, new() =>
+        client.UnaryAsync<TRequest, TResponse>(fullMethod, request, Options);
+
+    /// <summary>Any server-streaming rpc as this caller.</summary>
+    public IAsyncEnumerable<TResponse> ServerStreaming<TRequest, TResponse>(string fullMethod, TRequest request)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>, new() =>
+        client.ServerStreamingAsync<TRequest, TResponse>(fullMethod, request, Options);
+
     public Task<UpsertMemberCityResponse> UpsertMemberCity(MemberCity memberCity) =>
-        client.UnaryAsync<UpsertMemberCityRequest, UpsertMemberCityResponse>(Membership + "UpsertMemberCity", new() { MemberCity = memberCity });
+        Unary<UpsertMemberCityRequest, UpsertMemberCityResponse>(Membership + "UpsertMemberCity", new() { MemberCity = memberCity });
 
     public async Task<MemberCity> GetMemberCity(string id) =>
-        (await client.UnaryAsync<GetMemberCityRequest, GetMemberCityResponse>(Membership + "GetMemberCity", new() { MemberCityId = id })).MemberCity;
+        (await Unary<GetMemberCityRequest, GetMemberCityResponse>(Membership + "GetMemberCity", new() { MemberCityId = id })).MemberCity;
 
     public Task<ListMemberCitiesResponse> ListMemberCities(ListMemberCitiesRequest request) =>
-        client.UnaryAsync<ListMemberCitiesRequest, ListMemberCitiesResponse>(Membership + "ListMemberCities", request);
+        Unary<ListMemberCitiesRequest, ListMemberCitiesResponse>(Membership + "ListMemberCities", request);
 
     public async Task<MemberCity> RecordDuesPayment(string id, int year, string note = "") =>
-        (await client.UnaryAsync<RecordDuesPaymentRequest, RecordDuesPaymentResponse>(Membership + "RecordDuesPayment",
+        (await Unary<RecordDuesPaymentRequest, RecordDuesPaymentResponse>(Membership + "RecordDuesPayment",
             new() { MemberCityId = id, PaidThroughYear = year, Note = note })).MemberCity;
 
     public Task<ImportMemberCitiesResponse> ImportMemberCities(string csv, bool dryRun = false) =>
-        client.UnaryAsync<ImportMemberCitiesRequest, ImportMemberCitiesResponse>(Membership + "ImportMemberCities",
-            new() { Csv = Google.Protobuf.ByteString.CopyFromUtf8(csv), DryRun = dryRun });
+        Unary<ImportMemberCitiesRequest, ImportMemberCitiesResponse>(Membership + "ImportMemberCities",
+            new() { Csv = ByteString.CopyFromUtf8(csv), DryRun = dryRun });
 
     public IAsyncEnumerable<StreamMemberCitiesResponse> StreamMemberCities(StreamMemberCitiesRequest request) =>
-        client.ServerStreamingAsync<StreamMemberCitiesRequest, StreamMemberCitiesResponse>(Membership + "StreamMemberCities", request);
+        ServerStreaming<StreamMemberCitiesRequest, StreamMemberCitiesResponse>(Membership + "StreamMemberCities", request);
 
     /// <summary>Every member city, page by page, with the page size given.</summary>
     public async Task<List<MemberCity>> ListAll(int pageSize, MemberCategory category = default, MemberStatus status = default)
@@ -46,11 +71,23 @@ public sealed class SampleApi(GrpcClient client)
     }
 
     public async Task<Assembly> CreateAssembly(Assembly assembly) =>
-        (await client.UnaryAsync<CreateAssemblyRequest, CreateAssemblyResponse>(Assemblies + "CreateAssembly", new() { Assembly = assembly })).Assembly;
+        (await Unary<CreateAssemblyRequest, CreateAssemblyResponse>(Assemblies + "CreateAssembly", new() { Assembly = assembly })).Assembly;
 
     public async Task<Assembly> GetAssembly(string id) =>
-        (await client.UnaryAsync<GetAssemblyRequest, GetAssemblyResponse>(Assemblies + "GetAssembly", new() { AssemblyId = id })).Assembly;
+        (await Unary<GetAssemblyRequest, GetAssemblyResponse>(Assemblies + "GetAssembly", new() { AssemblyId = id })).Assembly;
 
     public async Task<Assembly> UpdateAssemblyRules(UpdateAssemblyRulesRequest request) =>
-        (await client.UnaryAsync<UpdateAssemblyRulesRequest, UpdateAssemblyRulesResponse>(Assemblies + "UpdateAssemblyRules", request)).Assembly;
+        (await Unary<UpdateAssemblyRulesRequest, UpdateAssemblyRulesResponse>(Assemblies + "UpdateAssemblyRules", request)).Assembly;
+
+    public async Task<AuthSession> SignIn(string userName, string password) =>
+        (await Unary<SignInRequest, SignInResponse>(Auth + "SignIn", new() { UserName = userName, Password = password })).Session;
+
+    public async Task<AuthSession> RedeemAccessCode(string accessCode) =>
+        (await Unary<RedeemAccessCodeRequest, RedeemAccessCodeResponse>(Auth + "RedeemAccessCode", new() { AccessCode = accessCode })).Session;
+
+    public Task<UpsertStaffAccountResponse> UpsertStaffAccount(StaffAccount account, string password = "") =>
+        Unary<UpsertStaffAccountRequest, UpsertStaffAccountResponse>(Auth + "UpsertStaffAccount", new() { Account = account, Password = password });
+
+    public Task<ListStaffAccountsResponse> ListStaffAccounts(ListStaffAccountsRequest request) =>
+        Unary<ListStaffAccountsRequest, ListStaffAccountsResponse>(Auth + "ListStaffAccounts", request);
 }

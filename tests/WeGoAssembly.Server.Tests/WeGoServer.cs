@@ -2,20 +2,30 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using WeGoAssembly.Contracts.Auth;
+using WeGoAssembly.Grains.Auth;
 using WeGoAssembly.Grpc;
+using WeGoAssembly.Runtime;
 using WeGoAssembly.Server.Hosting;
 
 namespace WeGoAssembly.Server.Tests;
 
 /// <summary>
 /// The real host, started in-process exactly as Program.cs starts it, on free loopback ports and the
-/// given database; reached only through real sockets.
+/// given database; reached only through real sockets. Its first administrator is
+/// <see cref="AdminUserName"/> / <see cref="AdminPassword"/>; callers sign in through <see cref="SecretariatAsync"/>,
+/// <see cref="StaffAsync"/> and <see cref="ParticipantAsync"/>, or call as <see cref="Anonymous"/>.
 /// </summary>
 public sealed class WeGoServer : IAsyncDisposable
 {
+    public const string AdminUserName = "admin", AdminPassword = "correct horse battery staple";
+
     private readonly WebApplication app;
     private readonly HttpClient grpcHttp;
+    private readonly GrpcClient client;
+    private readonly Lazy<Task<SampleApi>> secretariat;
 
     private WeGoServer(WebApplication app, int grpcPort, int webPort)
     {
@@ -23,7 +33,9 @@ public sealed class WeGoServer : IAsyncDisposable
         GrpcTarget = $"127.0.0.1:{grpcPort}";
         WebAddress = new Uri($"http://127.0.0.1:{webPort}");
         grpcHttp = new HttpClient { BaseAddress = new Uri($"http://{GrpcTarget}") };
-        Client = new SampleApi(new GrpcClient(grpcHttp));
+        client = new GrpcClient(grpcHttp);
+        Anonymous = new SampleApi(client);
+        secretariat = new(() => StaffAsync(AdminUserName, AdminPassword));
     }
 
     /// <summary>host:port of the h2c gRPC endpoint, as grpc-js wants it.</summary>
@@ -32,9 +44,36 @@ public sealed class WeGoServer : IAsyncDisposable
     /// <summary>The web endpoint (page, health, gRPC-Web).</summary>
     public Uri WebAddress { get; }
 
-    public SampleApi Client { get; }
+    /// <summary>The app's services (grain factory, options, clock), for arranging what the API cannot, such as access codes.</summary>
+    public IServiceProvider Services => app.Services;
 
-    public static async Task<WeGoServer> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    /// <summary>A caller without a token.</summary>
+    public SampleApi Anonymous { get; }
+
+    /// <summary>The first administrator (role Secretariat), signed in once per server.</summary>
+    public Task<SampleApi> SecretariatAsync() => secretariat.Value;
+
+    /// <summary>A staff member signed in with SignIn (create the account first with UpsertStaffAccount as the secretariat).</summary>
+    public async Task<SampleApi> StaffAsync(string user, string password) =>
+        new(client, await Anonymous.SignIn(user, password));
+
+    /// <summary>A participant signed in with RedeemAccessCode.</summary>
+    public async Task<SampleApi> ParticipantAsync(string accessCode) =>
+        new(client, await Anonymous.RedeemAccessCode(accessCode));
+
+    /// <summary>Issues a new access code for <paramref name="participant"/> straight through its grain, as registration does; returns the code.</summary>
+    public async Task<string> IssueAccessCodeAsync(ParticipantRef participant)
+    {
+        var (code, key) = AccessCodes.New();
+        await Services.GetRequiredService<IGrainFactory>().GetGrain<IAccessCodeGrain>(key).IssueAsync(participant, "test");
+        return code;
+    }
+
+    /// <summary>
+    /// Starts the host on <paramref name="settings"/> (which override the test defaults below);
+    /// <paramref name="configureServices"/> runs after the host's own registrations, e.g. to replace TimeProvider.
+    /// </summary>
+    public static async Task<WeGoServer> StartAsync(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null)
     {
         var (grpcPort, webPort) = (FreePort(), FreePort());
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -49,9 +88,15 @@ public sealed class WeGoServer : IAsyncDisposable
             ["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{webPort}",
             ["Kestrel:Endpoints:Web:Protocols"] = "Http1",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Auth:InitialAdmin:UserName"] = AdminUserName,
+            ["Auth:InitialAdmin:Password"] = AdminPassword,
+            // Every test call comes from 127.0.0.1, so the per-address sign-in limit is raised here; the
+            // rate limit tests set the production value back.
+            ["Auth:SignIn:MaxAttemptsPerClientPerMinute"] = "10000",
         });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddWeGoAssembly();
+        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         await app.StartWeGoAssemblyAsync();
         return new WeGoServer(app, grpcPort, webPort);

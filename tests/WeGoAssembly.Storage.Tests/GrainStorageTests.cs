@@ -280,8 +280,8 @@ public abstract class GrainStorageTests : IAsyncLifetime
         Assert.Equal(scripts.Select(s => s.Version), applied.SelectMany(a => a).Order());
         var recorded = await first.GetRequiredService<SchemaMigrator>().GetAppliedAsync();
         Assert.Equal(scripts.Select(s => (s.Version, s.Name)), recorded.Select(r => (r.Version, r.Name)));
-        Assert.Equal([1, 2], recorded.Select(r => r.Version));
-        Assert.Equal(["grain-state", "grain-journal"], recorded.Select(r => r.Name));
+        Assert.Equal([1, 2, 3, 4, 5], recorded.Select(r => r.Version));
+        Assert.Equal(["grain-state", "grain-journal", "audit-log", "quartz", "ballot-ledger"], recorded.Select(r => r.Name));
         Assert.All(recorded, r => Assert.InRange(r.AppliedAt, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1)));
     }
 

@@ -1,7 +1,8 @@
 // Interop: @grpc/grpc-js, the reference gRPC client, calls our own wire layer on Kestrel.
-// Started by WeGoAssembly.Server.Tests (InteropTests), which runs a real server with the sample
-// data and passes its address in WEGO_GRPC_TARGET.
-import { test } from 'node:test';
+// Started by WeGoAssembly.Server.Tests (GrpcJsInteropTests), which runs a real server with the sample
+// data and passes its address in WEGO_GRPC_TARGET and the first administrator's credentials in
+// WEGO_USER_NAME and WEGO_PASSWORD: the suite signs in with AuthService and sends the token as metadata.
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -9,16 +10,39 @@ import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
 
 const protoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
-const definition = protoLoader.loadSync('wego/assembly/v1/membership.proto', {
+const definition = protoLoader.loadSync(['wego/assembly/v1/membership.proto', 'wego/assembly/v1/auth.proto'], {
   includeDirs: [protoRoot], keepCase: true, longs: Number, enums: String, defaults: true,
 });
 const v1 = grpc.loadPackageDefinition(definition).wego.assembly.v1;
 const target = process.env.WEGO_GRPC_TARGET;
 assert.ok(target, 'WEGO_GRPC_TARGET must name the server, e.g. 127.0.0.1:5081');
+assert.ok(process.env.WEGO_USER_NAME && process.env.WEGO_PASSWORD, 'WEGO_USER_NAME and WEGO_PASSWORD must name a secretariat account');
 const client = new v1.MembershipService(target, grpc.credentials.createInsecure());
+const auth = new v1.AuthService(target, grpc.credentials.createInsecure());
 
-const unary = (method, request, options = {}) => new Promise((resolve, reject) =>
-  client[method](request, new grpc.Metadata(), options, (error, response) => error ? reject(error) : resolve(response)));
+// Metadata carrying the bearer token; set once the suite has signed in.
+let signedIn = new grpc.Metadata();
+
+const call = (service, method, request, metadata, options = {}) => new Promise((resolve, reject) =>
+  service[method](request, metadata, options, (error, response) => error ? reject(error) : resolve(response)));
+const unary = (method, request, options = {}) => call(client, method, request, signedIn, options);
+
+before(async () => {
+  const { session } = await call(auth, 'SignIn', { user_name: process.env.WEGO_USER_NAME, password: process.env.WEGO_PASSWORD }, new grpc.Metadata());
+  assert.deepEqual(session.roles, ['USER_ROLE_SECRETARIAT']);
+  signedIn = new grpc.Metadata();
+  signedIn.set('authorization', `Bearer ${session.bearer_token}`);
+});
+
+test('a call without a token is UNAUTHENTICATED and says how to sign in', async () => {
+  await assert.rejects(
+    call(client, 'GetMemberCity', { member_city_id: 'seoul' }, new grpc.Metadata()),
+    (error) => {
+      assert.equal(error.code, grpc.status.UNAUTHENTICATED);
+      assert.match(error.details, /^Sign in first: send 'authorization: Bearer <token>'/);
+      return true;
+    });
+});
 
 test('a unary call returns the stored member city with its Hangul name', async () => {
   const { member_city } = await unary('GetMemberCity', { member_city_id: 'seoul' });
@@ -43,7 +67,7 @@ test('an error carries its status and a non-ASCII message intact', async () => {
 test('a server stream delivers every member city in id order', async () => {
   const ids = await new Promise((resolve, reject) => {
     const seen = [];
-    client.StreamMemberCities({})
+    client.StreamMemberCities({}, signedIn)
       .on('data', (message) => seen.push(message.member_city.id))
       .on('error', reject)
       .on('end', () => resolve(seen));
@@ -72,4 +96,4 @@ test('a page of the register and its next page token', async () => {
   assert.ok(second.member_cities[0].id > first.member_cities[9].id);
 });
 
-test.after(() => client.close());
+test.after(() => { client.close(); auth.close(); });

@@ -1,21 +1,33 @@
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Assemblies;
+using WeGoAssembly.Grains.Membership;
 using WeGoAssembly.Grains.Rules;
 using WeGoAssembly.Runtime;
 
 namespace WeGoAssembly.Grains.Assemblies;
 
-/// <summary>The persisted definition of one assembly.</summary>
-public sealed class AssemblyState
+/// <summary>The persisted definition of one assembly, the presence of its voting members and its proxies.</summary>
+public sealed record AssemblyState
 {
     public Assembly? Assembly { get; set; }
+
+    /// <summary>Member cities with a voting delegate or alternate in the hall, as their delegations reported (absent cities are left out).</summary>
+    public Dictionary<string, VoterPresence> Presence { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every proxy recorded, in force or revoked, in recording order.</summary>
+    public List<Proxy> Proxies { get; set; } = [];
+
+    /// <summary>Badge numbers handed out so far.</summary>
+    public int BadgesIssued { get; set; }
 }
 
-/// <summary>One General Assembly: its identity, year, time zone and rules.</summary>
+/// <summary>One General Assembly: its identity, year, time zone and rules; the presence of its voting members, its proxies and quorum.</summary>
 [GrainType(TypeName)]
-public sealed class AssemblyGrain(
+public sealed partial class AssemblyGrain(
     [PersistentState(AssemblyGrain.StateName)] IPersistentState<AssemblyState> state,
-    TimeProvider clock) : Grain, IAssemblyGrain
+    TimeProvider clock,
+    MemberRegister register,
+    Voting.VotingHub hub) : Grain, IAssemblyGrain
 {
     public const string TypeName = "assembly", StateName = "assembly";
 
@@ -30,7 +42,11 @@ public sealed class AssemblyGrain(
         if (state.State.Assembly is not null)
             throw new DomainException(DomainErrorKind.AlreadyExists, $"An assembly with id \"{cleaned.Id}\" exists already; choose another id or update its rules.");
 
-        return await WriteAsync(cleaned with { CreatedAt = clock.GetUtcNow() });
+        var created = cleaned with { CreatedAt = clock.GetUtcNow() };
+        return await WriteAsync(created, new AuditRecord(actor, "assembly.created", AssemblySubject, AuditDetails.Of(new
+        {
+            created.Title, created.Venue, created.Year, created.TimeZone, created.StartsOn, created.EndsOn, created.Rules, created.Sample,
+        })));
     }
 
     public async Task<Assembly> UpdateRulesAsync(int year, string timeZone, AssemblyRules rules, string actor)
@@ -43,12 +59,25 @@ public sealed class AssemblyGrain(
         AssemblyRulesCheck.CheckRules(rules, errors);
         DomainErrors.ThrowIfAny(errors);
 
-        return await WriteAsync(current with { Year = year, TimeZone = timeZone, Rules = rules });
+        return await WriteAsync(current with { Year = year, TimeZone = timeZone, Rules = rules },
+            new AuditRecord(actor, "assembly.rules-updated", AssemblySubject, AuditDetails.Of(new
+            {
+                Year = AuditDetails.Diff(current.Year, year),
+                TimeZone = AuditDetails.Diff(current.TimeZone, timeZone),
+                Rules = AuditDetails.Diff(current.Rules, rules),
+            })));
     }
 
-    private async Task<Assembly> WriteAsync(Assembly next)
+    /// <summary>The audit log's name for this assembly.</summary>
+    private string AssemblySubject => $"assembly/{this.GetPrimaryKeyString()}";
+
+    private async Task<Assembly> WriteAsync(Assembly next, AuditRecord audit)
     {
-        await state.WriteStateAsync(new AssemblyState { Assembly = next });
+        await state.WriteStateAsync(state.State with { Assembly = next }, audit);
+        QuorumChanged();
         return next;
     }
+
+    /// <summary>Tells quorum watchers and open ballots (live streams, cached vote rights) that presence, proxies or rules changed.</summary>
+    private void QuorumChanged() => hub.Notify(Voting.VotingHub.QuorumTopic(this.GetPrimaryKeyString()));
 }

@@ -32,4 +32,7 @@ public static class AccessCodes
             .Replace('O', '0').Replace('I', '1').Replace('L', '1');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(normalised)));
     }
+
+    /// <summary>Whether <paramref name="key"/> has the shape of a key from <see cref="KeyOf"/> (64 lower-case hex digits).</summary>
+    public static bool IsKey(string key) => key.Length == 64 && key.All(char.IsAsciiHexDigitLower);
 }

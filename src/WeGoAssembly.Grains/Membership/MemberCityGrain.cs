@@ -20,6 +20,9 @@ public sealed class MemberCityGrain(
 {
     public const string TypeName = "member-city", StateName = "member";
 
+    /// <summary>The audit log's name for this member city.</summary>
+    private string Subject => $"member-city/{this.GetPrimaryKeyString()}";
+
     public Task<MemberCity?> GetAsync() => Task.FromResult(state.State.Member);
 
     public Task<IReadOnlyList<DuesPayment>> GetDuesPaymentsAsync() =>
@@ -32,10 +35,25 @@ public sealed class MemberCityGrain(
         if (cleaned.Id != this.GetPrimaryKeyString())
             throw DomainException.Invalid("id", $"The entry's id \"{cleaned.Id}\" does not match the member city \"{this.GetPrimaryKeyString()}\" it is stored under.");
 
-        var created = state.State.Member is null;
+        var previous = state.State.Member;
         var stored = cleaned with { UpdatedAt = clock.GetUtcNow() };
-        await state.WriteStateAsync(new MemberCityState { Member = stored, DuesPayments = state.State.DuesPayments });
-        return new(stored, created);
+        var audit = previous is null
+            ? new AuditRecord(actor, "member-city.created", Subject, AuditDetails.Of(new
+            {
+                stored.NameEn, stored.NameLocal, stored.CountryCode, stored.Category, stored.DuesPaidThroughYear, stored.Status, stored.Sample,
+            }))
+            : new AuditRecord(actor, "member-city.updated", Subject, AuditDetails.Of(new
+            {
+                NameEn = AuditDetails.Diff(previous.NameEn, stored.NameEn),
+                NameLocal = AuditDetails.Diff(previous.NameLocal, stored.NameLocal),
+                CountryCode = AuditDetails.Diff(previous.CountryCode, stored.CountryCode),
+                Category = AuditDetails.Diff(previous.Category, stored.Category),
+                DuesPaidThroughYear = AuditDetails.Diff(previous.DuesPaidThroughYear, stored.DuesPaidThroughYear),
+                Status = AuditDetails.Diff(previous.Status, stored.Status),
+                Sample = AuditDetails.Diff(previous.Sample, stored.Sample),
+            }));
+        await state.WriteStateAsync(new MemberCityState { Member = stored, DuesPayments = state.State.DuesPayments }, audit);
+        return new(stored, previous is null);
     }
 
     public async Task<MemberCity> RecordDuesPaymentAsync(int paidThroughYear, string note, string actor)
@@ -50,11 +68,17 @@ public sealed class MemberCityGrain(
 
         var now = clock.GetUtcNow();
         var paid = member with { DuesPaidThroughYear = paidThroughYear, UpdatedAt = now };
-        await state.WriteStateAsync(new MemberCityState
-        {
-            Member = paid,
-            DuesPayments = [.. state.State.DuesPayments, new DuesPayment(paidThroughYear, note, actor, now)],
-        });
+        await state.WriteStateAsync(
+            new MemberCityState
+            {
+                Member = paid,
+                DuesPayments = [.. state.State.DuesPayments, new DuesPayment(paidThroughYear, note, actor, now)],
+            },
+            new AuditRecord(actor, "member-city.dues-paid", Subject, AuditDetails.Of(new
+            {
+                DuesPaidThroughYear = new AuditDetails.Change<int>(member.DuesPaidThroughYear, paidThroughYear),
+                Note = note,
+            })));
         return paid;
     }
 }

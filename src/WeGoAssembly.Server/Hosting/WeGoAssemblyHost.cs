@@ -4,7 +4,10 @@ using WeGoAssembly.Grains;
 using WeGoAssembly.Grpc;
 using WeGoAssembly.Runtime;
 using WeGoAssembly.Server.Api;
+using WeGoAssembly.Server.Auth;
+using WeGoAssembly.Server.Jobs;
 using WeGoAssembly.Storage;
+using WeGoAssembly.Storage.Voting;
 
 namespace WeGoAssembly.Server.Hosting;
 
@@ -25,7 +28,18 @@ public static partial class WeGoAssemblyHost
             services.AddSqliteStorage(options.SqlitePath);
 
         services.AddGrainRuntime(o => o.IdleTimeout = options.GrainIdleTimeout);
+        services.AddBallotLedger();
         services.AddAssemblyGrains();
+        // Quartz's hosted service is registered after the grain runtime's, so it stops first.
+        services.AddGrainReminders(
+            options.PostgresConnectionString.Length > 0 ? StorageProvider.Postgres : StorageProvider.Sqlite,
+            ReminderOptions.From(builder.Configuration));
+
+        services.AddSingleton(AuthOptions.From(builder.Configuration));
+        services.AddSingleton<BearerTokens>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<Authorization>();
+        services.AddSingleton<AuthStartup>();
 
         services.AddGrpcWire(o =>
             {
@@ -33,9 +47,22 @@ public static partial class WeGoAssemblyHost
                 o.ExceptionMappers.Add(DomainStatus.Map);
             })
             .AddService<MembershipService>()
-            .AddService<AssemblyService>();
+            .AddService<AssemblyService>()
+            .AddService<AccreditationService>()
+            .AddService<AuthService>()
+            .AddService<AuditService>()
+            .AddService<AgendaService>()
+            .AddService<VotingService>()
+            .AddService<LogisticsService>();
         services.AddScoped<MembershipService>();
         services.AddScoped<AssemblyService>();
+        services.AddScoped<AccreditationService>();
+        services.AddScoped<AuthService>();
+        services.AddScoped<AuditService>();
+        services.AddScoped<AgendaService>();
+        services.AddScoped<VotingService>();
+        services.AddSingleton<ParticipantRoles>();
+        services.AddScoped<LogisticsService>();
 
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
         return builder;
@@ -45,12 +72,14 @@ public static partial class WeGoAssemblyHost
     public static async Task StartWeGoAssemblyAsync(this WebApplication app)
     {
         await app.Services.ApplyStorageSchemaAsync();
+        await app.Services.GetRequiredService<AuthStartup>().RunAsync(app.Lifetime.ApplicationStopping);
         var options = app.Services.GetRequiredService<WeGoOptions>();
         if (options.SeedSampleData)
             await SampleData.SeedAsync(app.Services.GetRequiredService<IGrainFactory>(), app.Lifetime.ApplicationStopping);
 
         app.UseGrpcWire();
         app.MapHealthChecks("/healthz");
+        app.MapMinutes();
         app.MapGet("/", () => Results.Text(LandingPage, "text/html; charset=utf-8"));
         app.Lifetime.ApplicationStarted.Register(() => LogListening(app));
         await app.StartAsync();

@@ -15,8 +15,8 @@ public sealed record WeGoOptions
     /// <summary>Seed the sample 2023 assembly and its member cities when the database has none.</summary>
     public bool SeedSampleData { get; init; } = true;
 
-    /// <summary>Largest gRPC request message accepted, in bytes (RESOURCE_EXHAUSTED above it).</summary>
-    public int MaxReceiveMessageSize { get; init; } = 4 * 1024 * 1024;
+    /// <summary>Largest gRPC request message accepted, in bytes (RESOURCE_EXHAUSTED above it); 6 MiB lets a 5 MiB credentials letter through.</summary>
+    public int MaxReceiveMessageSize { get; init; } = 6 * 1024 * 1024;
 
     /// <summary>Grains unused this long are deactivated to free memory.</summary>
     public TimeSpan GrainIdleTimeout { get; init; } = TimeSpan.FromMinutes(15);

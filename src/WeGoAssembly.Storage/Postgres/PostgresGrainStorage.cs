@@ -21,7 +21,8 @@ public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource) : IGrainSt
             : null;
     }
 
-    public async Task<string> WriteAsync(GrainId grain, string stateName, string? expectedEtag, string json, CancellationToken ct)
+    public async Task<string> WriteAsync(
+        GrainId grain, string stateName, string? expectedEtag, string json, CancellationToken ct, AuditRecord? audit = null)
     {
         long expected = 0;
         if (expectedEtag is not null && !StorageConflict.TryParseEtag(expectedEtag, out expected))
@@ -30,7 +31,7 @@ public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource) : IGrainSt
         // A first write inserts, or revives a cleared row (payload NULL); otherwise the etag must match.
         // Under READ COMMITTED a concurrent writer waits for the row lock, re-checks the WHERE clause
         // against the committed row, and matches nothing: the loser sees no row returned.
-        await using var command = dataSource.CreateCommand(expectedEtag is null
+        var write = expectedEtag is null
             ? """
               INSERT INTO grain_state AS s (grain_type, grain_key, state_name, etag, payload, updated_at)
               VALUES (@type, @key, @name, 1, @payload, now())
@@ -44,11 +45,26 @@ public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource) : IGrainSt
               SET etag = etag + 1, payload = @payload, updated_at = now()
               WHERE grain_type = @type AND grain_key = @key AND state_name = @name AND etag = @etag
               RETURNING etag
+              """;
+        // An audited write is one statement, hence one transaction: the audit row is inserted once per
+        // state row written, so a write that matched nothing (a conflict) inserts no audit row either.
+        await using var command = dataSource.CreateCommand(audit is null
+            ? write
+            : $"""
+              WITH written AS (
+              {write}
+              ), audited AS (
+                  INSERT INTO audit_event (recorded_at, actor, action, subject, details)
+                  SELECT now(), @actor, @action, @subject, @details FROM written
+              )
+              SELECT etag FROM written
               """);
         AddKey(command, grain, stateName);
         command.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, json);
         if (expectedEtag is not null)
             command.Parameters.AddWithValue("etag", expected);
+        if (audit is not null)
+            PostgresAuditLog.AddRecord(command, audit);
         var etag = await command.ExecuteScalarAsync(ct);
         return etag is long version
             ? version.ToString(CultureInfo.InvariantCulture)

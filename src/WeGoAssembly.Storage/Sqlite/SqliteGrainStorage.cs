@@ -22,14 +22,19 @@ public sealed class SqliteGrainStorage(SqliteConnectionFactory connections) : IG
             : null;
     }
 
-    public async Task<string> WriteAsync(GrainId grain, string stateName, string? expectedEtag, string json, CancellationToken ct)
+    public async Task<string> WriteAsync(
+        GrainId grain, string stateName, string? expectedEtag, string json, CancellationToken ct, AuditRecord? audit = null)
     {
         long expected = 0;
         if (expectedEtag is not null && !StorageConflict.TryParseEtag(expectedEtag, out expected))
             throw StorageConflict.State(grain, stateName, expectedEtag);
 
         await using var connection = await connections.OpenAsync(ct);
+        // An audited write is the state statement and the audit insert in one BEGIN IMMEDIATE
+        // transaction; disposing it uncommitted (a conflict, a failure) rolls both back.
+        await using var transaction = audit is null ? null : connection.BeginTransaction(deferred: false);
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         // A first write inserts, or revives a cleared row (payload NULL); otherwise the etag must match.
         command.CommandText = expectedEtag is null
             ? """
@@ -49,10 +54,15 @@ public sealed class SqliteGrainStorage(SqliteConnectionFactory connections) : IG
         AddKey(command, grain, stateName);
         command.Parameters.AddWithValue("@payload", json);
         command.Parameters.AddWithValue("@etag", expected);
-        var etag = await command.ExecuteScalarAsync(ct);
-        return etag is long version
-            ? version.ToString(CultureInfo.InvariantCulture)
-            : throw StorageConflict.State(grain, stateName, expectedEtag);
+        if (await command.ExecuteScalarAsync(ct) is not long version)
+            throw StorageConflict.State(grain, stateName, expectedEtag);
+
+        if (transaction is not null)
+        {
+            await SqliteAuditLog.AppendAsync(connection, transaction, audit!, ct);
+            await transaction.CommitAsync(ct);
+        }
+        return version.ToString(CultureInfo.InvariantCulture);
     }
 
     public async Task ClearAsync(GrainId grain, string stateName, string? expectedEtag, CancellationToken ct)

@@ -1,0 +1,78 @@
+using System.Text.Json.Serialization;
+using WeGoAssembly.Contracts.Assemblies;
+
+namespace WeGoAssembly.Contracts.Accreditation;
+
+/// <summary>What a person does in a delegation; numbers equal the proto ParticipantRole values.</summary>
+public enum ParticipantRole { VotingDelegate = 1, Alternate = 2, Advisor = 3, Observer = 4 }
+
+/// <summary>Where an accreditation stands; numbers equal the proto AccreditationStatus values.</summary>
+public enum AccreditationStatus { Submitted = 1, Approved = 2, Rejected = 3, BadgeIssued = 4 }
+
+/// <summary>The secretariat's decision on one accreditation; numbers equal the proto values.</summary>
+public enum AccreditationDecision { Approve = 1, Reject = 2 }
+
+/// <summary>Whether a participant is in the hall, as last scanned at the door; numbers equal the proto values.</summary>
+public enum PresenceStatus { NotArrived = 1, CheckedIn = 2, CheckedOut = 3 }
+
+/// <summary>What a delegation asks to register: the person's details and role, before any check.</summary>
+public sealed record NewParticipant(
+    string GivenName,
+    string FamilyName,
+    string Title,
+    string Organisation,
+    string Email,
+    ParticipantRole Role,
+    bool HeadOfDelegation);
+
+/// <summary>
+/// A person in a member city's delegation to one assembly. Id is "{assemblyId}.{memberCityId}.p{n}",
+/// so the id alone leads to the delegation.
+/// </summary>
+public sealed record Participant(
+    string Id,
+    string AssemblyId,
+    string MemberCityId,
+    string GivenName,
+    string FamilyName,
+    string Title,
+    string Organisation,
+    string Email,
+    ParticipantRole Role,
+    bool HeadOfDelegation,
+    AccreditationStatus Status,
+    string RejectionReason,
+    string BadgeNumber,
+    PresenceStatus Presence,
+    DateTimeOffset? PresenceChangedAt,
+    DateTimeOffset RegisteredAt)
+{
+    /// <summary>Given and family name as printed on a badge.</summary>
+    [JsonIgnore]
+    public string DisplayName => FamilyName.Length == 0 ? GivenName : $"{GivenName} {FamilyName}";
+
+    /// <summary>Whether this person counts for the city's vote while in the hall (voting delegate or alternate with a valid badge).</summary>
+    public bool IsVoterInHall(ParticipantRole role) =>
+        Role == role && Status == AccreditationStatus.BadgeIssued && Presence == PresenceStatus.CheckedIn;
+}
+
+/// <summary>The delegation's credentials letter as stored: detected type, size and SHA-256; the bytes live apart.</summary>
+public sealed record CredentialsLetter(string ContentType, string FileName, long SizeBytes, string Sha256, DateTimeOffset SubmittedAt);
+
+/// <summary>One member city's delegation to one assembly, with the proxies that concern it.</summary>
+public sealed record Delegation(
+    string AssemblyId,
+    string MemberCityId,
+    IReadOnlyList<Participant> Participants,
+    CredentialsLetter? CredentialsLetter,
+    Proxy? ProxyGiven,
+    IReadOnlyList<Proxy> ProxiesHeld);
+
+/// <summary>One scan at the door: who, in or out, when and by whom.</summary>
+public sealed record PresenceEvent(string ParticipantId, bool CheckedIn, DateTimeOffset At, string Actor, string Note = "");
+
+/// <summary>A badge just issued: the participant after issue, and the QR secret, which is shown only here.</summary>
+public sealed record IssuedBadge(Participant Participant, string BadgeNumber, string QrSecret, bool ReplacedEarlierBadge);
+
+/// <summary>The result of a door scan: the holder after it, and whether anything changed.</summary>
+public sealed record PresenceChange(Participant Participant, bool Changed);

@@ -1,0 +1,238 @@
+using System.Security.Cryptography;
+using WeGoAssembly.Contracts;
+using WeGoAssembly.Contracts.Assemblies;
+using WeGoAssembly.Contracts.Voting;
+using WeGoAssembly.Grains.Rules;
+using WeGoAssembly.Runtime;
+
+namespace WeGoAssembly.Grains.Voting;
+
+/// <summary>The persisted part of a ballot: its definition and status, and the result once closed. Votes live in the ballot ledger.</summary>
+public sealed record BallotState
+{
+    public Ballot? Ballot { get; set; }
+
+    public BallotResult? Result { get; set; }
+}
+
+/// <summary>
+/// One ballot. A CastVote turn only validates (open, entitled, the right person in the hall, one vote per
+/// member) and records the vote in memory, then queues the ledger row with the group-commit writer and
+/// returns the receipt with a task that completes when the row is committed; the gRPC edge awaits that
+/// task outside this turn, so the next vote's turn runs while the batch commits. If a batch fails, this
+/// activation is dropped at its next turn and the next one reloads the voted set and tally from the ledger,
+/// so memory never counts a vote that was not stored.
+/// </summary>
+[GrainType("ballot")]
+public sealed class BallotGrain(
+    [PersistentState("ballot")] IPersistentState<BallotState> state,
+    IBallotLedger ledger,
+    VotingHub hub,
+    TimeProvider clock) : Grain, IBallotGrain, IRemindable
+{
+    private const string DeadlineReminder = "deadline";
+
+    // The ledger in memory: who voted (and through whom), receipts by idempotency key, counters.
+    private readonly Dictionary<string, CastRecord> voted = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CastVoteTicket> byKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> tally = new(StringComparer.Ordinal);
+    private int durableVotes;
+    private volatile bool ledgerFailed;
+
+    // Who may vote, as the assembly grain last said; refreshed when its quorum topic moved on.
+    private VotingRoll? roll;
+    private long rollVersion = -1;
+
+    private sealed record CastRecord(string CastBy, string? StoredChoice);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Votes queued by an earlier activation land first, so what is read here is complete.
+        await ledger.FlushAsync();
+        var contents = await ledger.ReadAsync(this.GetPrimaryKeyString());
+        foreach (var v in contents.Voters)
+        {
+            voted[v.MemberCityId] = new(v.CastBy, v.StoredChoice);
+            byKey[v.IdempotencyKey] = new(new VoteReceipt(v.ReceiptId, this.GetPrimaryKeyString(), v.MemberCityId, null, Replayed: true), Task.CompletedTask);
+        }
+        foreach (var (choice, votes) in contents.Tally)
+            tally[choice] = votes;
+        durableVotes = voted.Count;
+    }
+
+    public async Task<Ballot> CreateAsync(Ballot ballot, string actor)
+    {
+        if (state.State.Ballot is not null)
+            throw new DomainException(DomainErrorKind.AlreadyExists, $"Ballot {this.GetPrimaryKeyString()} exists already.");
+        var created = ballot with { Id = this.GetPrimaryKeyString(), Status = BallotStatus.Draft, OpenedAt = null, ClosedAt = null };
+        await state.WriteStateAsync(state.State with { Ballot = created }, new AuditRecord(actor, "ballot.created", Subject,
+            AuditDetails.Of(new { created.AgendaItemId, created.QuestionEn, created.Kind, created.Method, created.MajorityRule, created.Seats, created.Deadline })));
+        return created;
+    }
+
+    public async Task<(Ballot Ballot, QuorumCount Quorum)> OpenAsync(DateTimeOffset? deadline, string actor)
+    {
+        CheckLedger();
+        var ballot = Require();
+        if (ballot.Status != BallotStatus.Draft)
+            throw new DomainException(DomainErrorKind.StateConflict, $"Ballot {ballot.Id} is {ballot.Status}; only a draft ballot can be opened.");
+        deadline ??= ballot.Deadline;
+        var now = clock.GetUtcNow();
+        if (deadline is { } due && due <= now)
+            throw DomainException.Invalid("deadline", $"The deadline {due:u} has passed; give one in the future or none.");
+        var current = await RefreshRollAsync();
+        var quorum = current.Quorum;
+        if (!quorum.Met)
+            throw new DomainException(DomainErrorKind.StateConflict,
+                $"Quorum is not met, so ballot {ballot.Id} cannot open: {quorum.Present} present of {quorum.Eligible} voting-eligible members, {quorum.Required} required.");
+        await GrainFactory.GetGrain<IAgendaGrain>(ballot.AssemblyId).BallotOpenedAsync(ballot.AgendaItemId, ballot.Id);
+        var opened = ballot with { Status = BallotStatus.Open, OpenedAt = now, Deadline = deadline };
+        await state.WriteStateAsync(state.State with { Ballot = opened }, new AuditRecord(actor, "ballot.opened", Subject,
+            AuditDetails.Of(new { deadline, quorum = new { quorum.Present, quorum.Eligible, quorum.Required } })));
+        if (deadline is { } at)
+            await this.RegisterOrUpdateReminder(DeadlineReminder, at);
+        hub.Notify(VotingHub.BallotTopic(ballot.Id));
+        return (opened, quorum);
+    }
+
+    public async Task<CastVoteTicket> CastVoteAsync(Voter voter, string memberCityId, VoteChoice choice, string idempotencyKey)
+    {
+        CheckLedger();
+        var ballot = Require();
+        if (byKey.TryGetValue(idempotencyKey, out var earlier))
+            return earlier with { Receipt = earlier.Receipt with { Replayed = true } };
+        if (ballot.Status != BallotStatus.Open)
+            throw new DomainException(DomainErrorKind.StateConflict,
+                ballot.Status == BallotStatus.Draft ? $"Ballot {ballot.Id} is not open yet." : $"Ballot {ballot.Id} is closed; no more votes are taken.");
+        if (voter.AssemblyId != ballot.AssemblyId)
+            throw new DomainException(DomainErrorKind.Forbidden, $"You are a participant of \"{voter.AssemblyId}\"; ballot {ballot.Id} is of \"{ballot.AssemblyId}\".");
+        if (voted.ContainsKey(memberCityId))
+            throw new DomainException(DomainErrorKind.AlreadyExists, $"The vote of {memberCityId} on ballot {ballot.Id} is already cast; a member votes once.");
+
+        var rights = (await CurrentRollAsync()).VoteRights;
+        if (!rights.TryGetValue(memberCityId, out var right))
+            throw new DomainException(DomainErrorKind.Forbidden, $"{memberCityId} is not a voting-eligible member at this assembly.");
+        if (!right.MayVote)
+            throw new DomainException(DomainErrorKind.Forbidden, right.Reason);
+        if (voter.MemberCityId != right.CastByMemberCityId || voter.Role != right.CastByRole)
+            throw new DomainException(DomainErrorKind.Forbidden,
+                $"The vote of {memberCityId} is cast now by the {right.CastByRole} of {right.CastByMemberCityId} ({right.Reason}); " +
+                $"you are the {voter.Role} of {voter.MemberCityId}.");
+
+        var (keys, stored) = BallotRules.Choice(ballot, choice);
+        var receipt = new VoteReceipt(NewReceiptId(), ballot.Id, memberCityId, clock.GetUtcNow(), Replayed: false);
+        var durable = ledger.AppendAsync(new LedgerVote(ballot.Id, memberCityId, idempotencyKey, receipt.ReceiptId, right.CastByMemberCityId!, stored, keys));
+        voted[memberCityId] = new(right.CastByMemberCityId!, stored);
+        foreach (var key in keys)
+            tally[key] = tally.GetValueOrDefault(key) + 1;
+        var ticket = new CastVoteTicket(receipt, durable);
+        byKey[idempotencyKey] = ticket;
+        _ = durable.ContinueWith(static (t, s) => ((BallotGrain)s!).VoteSettled(t), this, CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return ticket;
+    }
+
+    // Runs outside the turn, when the vote's batch has committed or failed.
+    private void VoteSettled(Task durable)
+    {
+        if (!durable.IsCompletedSuccessfully)
+        {
+            ledgerFailed = true;
+            return;
+        }
+        Interlocked.Increment(ref durableVotes);
+        hub.Notify(VotingHub.BallotTopic(this.GetPrimaryKeyString()));
+    }
+
+    public Task<(Ballot Ballot, BallotResult Result)> CloseAsync(string actor) => CloseCoreAsync(actor, fromDeadline: false);
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == DeadlineReminder && state.State.Ballot is { Status: BallotStatus.Open })
+            await CloseCoreAsync("system", fromDeadline: true);
+    }
+
+    private async Task<(Ballot Ballot, BallotResult Result)> CloseCoreAsync(string actor, bool fromDeadline)
+    {
+        CheckLedger();
+        var ballot = Require();
+        if (ballot.Status != BallotStatus.Open)
+            throw new DomainException(DomainErrorKind.StateConflict, $"Ballot {ballot.Id} is {ballot.Status}; only an open ballot can be closed.");
+        // Every vote accepted so far must be in the ledger before it is counted.
+        await ledger.FlushAsync();
+        if (byKey.Values.Any(t => !t.Durable.IsCompletedSuccessfully))
+            ledgerFailed = true;
+        CheckLedger();
+
+        var current = await RefreshRollAsync();
+        var eligible = current.EligibleMemberCityIds;
+        var count = BallotRules.Decide(ballot, tally, voted.Count, eligible.Count, current.Quorum.Met);
+        var members = eligible.Concat(voted.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(id =>
+        {
+            var right = current.VoteRights.GetValueOrDefault(id);
+            var present = (current.Presence.GetValueOrDefault(id)?.Present ?? false) || right is { MayVote: true, ThroughProxy: true };
+            var cast = voted.GetValueOrDefault(id);
+            var (motion, candidates) = BallotRules.ReadStoredChoice(ballot, ballot.Method == BallotMethod.RollCall ? cast?.StoredChoice : null);
+            return new MemberBallotRecord(id, current.VoteRights.ContainsKey(id), present, cast is not null, cast?.CastBy ?? "", motion, candidates);
+        }).ToArray();
+        var result = new BallotResult(ballot.Id, count.Outcome, count.VotesCast, count.Counts, count.BlankBallots, count.MajorityBase, count.VotesNeeded,
+            count.Elected, count.Runoff, count.TiedForChair, current.Quorum, members);
+        var closed = ballot with { Status = BallotStatus.Closed, ClosedAt = clock.GetUtcNow() };
+        await state.WriteStateAsync(state.State with { Ballot = closed, Result = result }, new AuditRecord(actor, "ballot.closed", Subject,
+            AuditDetails.Of(new
+            {
+                fromDeadline, count.Outcome, count.VotesCast, counts = count.Counts, count.MajorityBase, count.VotesNeeded,
+                quorum = new { current.Quorum.Present, current.Quorum.Eligible, current.Quorum.Required, current.Quorum.Met },
+            })));
+        await GrainFactory.GetGrain<IAgendaGrain>(ballot.AssemblyId).BallotClosedAsync(ballot.AgendaItemId, ballot.Id);
+        if (!fromDeadline && closed.Deadline is not null && await this.GetReminder(DeadlineReminder) is { } reminder)
+            await this.UnregisterReminder(reminder);
+        hub.Notify(VotingHub.BallotTopic(ballot.Id));
+        return (closed, result);
+    }
+
+    public async Task<BallotView> GetAsync()
+    {
+        CheckLedger();
+        var ballot = Require();
+        var entitled = state.State.Result?.Members.Count(m => m.Entitled) ?? (await CurrentRollAsync()).EligibleMemberCityIds.Count;
+        var showCounts = ballot.Method == BallotMethod.RollCall || ballot.Status == BallotStatus.Closed;
+        var tallyNow = new BallotTally(Volatile.Read(ref durableVotes), entitled, showCounts ? BallotRules.Counts(ballot, tally) : [], clock.GetUtcNow());
+        return new BallotView(ballot, tallyNow, state.State.Result);
+    }
+
+    private async Task<VotingRoll> CurrentRollAsync()
+    {
+        var assemblyId = Require().AssemblyId;
+        var version = hub.Version(VotingHub.QuorumTopic(assemblyId));
+        if (roll is null || version != rollVersion)
+        {
+            // The version is read before the fetch: a change during the fetch makes the next call fetch again.
+            roll = await GrainFactory.GetGrain<IAssemblyGrain>(assemblyId).GetVotingRollAsync();
+            rollVersion = version;
+        }
+        return roll;
+    }
+
+    private async Task<VotingRoll> RefreshRollAsync()
+    {
+        roll = null;
+        return await CurrentRollAsync();
+    }
+
+    private void CheckLedger()
+    {
+        if (!ledgerFailed)
+            return;
+        // Memory may count a vote whose batch failed: drop this activation; the next one reloads the ledger.
+        DeactivateOnIdle();
+        throw new LedgerUnavailableException("The vote ledger failed to store a batch of votes; the ballot is reloading from what was stored. Retry.");
+    }
+
+    private Ballot Require() => state.State.Ballot
+        ?? throw DomainException.NotFound($"No ballot \"{this.GetPrimaryKeyString()}\" exists.");
+
+    private string Subject => $"ballot/{this.GetPrimaryKeyString()}";
+
+    private static string NewReceiptId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+}

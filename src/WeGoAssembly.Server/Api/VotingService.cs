@@ -1,0 +1,167 @@
+using System.Collections.Concurrent;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
+using WeGoAssembly.Contracts;
+using WeGoAssembly.Contracts.Accreditation;
+using WeGoAssembly.Contracts.Assemblies;
+using WeGoAssembly.Contracts.Auth;
+using WeGoAssembly.Contracts.Voting;
+using WeGoAssembly.Grains.Rules;
+using WeGoAssembly.Grains.Voting;
+using WeGoAssembly.Grpc;
+using WeGoAssembly.Protos.V1;
+using WeGoAssembly.Runtime;
+using WeGoAssembly.Server.Auth;
+using MotionChoice = WeGoAssembly.Protos.V1.MotionChoice;
+using ParticipantRole = WeGoAssembly.Contracts.Accreditation.ParticipantRole;
+
+namespace WeGoAssembly.Server.Api;
+
+/// <summary>
+/// gRPC edge of voting. CastVote awaits the vote's durability here, after the ballot grain's turn: the
+/// grain validates and queues the vote for the group-commit ledger, and the reply goes out only once the
+/// batch holding the vote has committed (UNAVAILABLE if it failed; nothing of the vote then counts).
+/// </summary>
+public sealed class VotingService(IGrainFactory grains, Authorization auth, VotingHub hub, ParticipantRoles roles) : IGrpcService
+{
+    public static ServiceDescriptor Descriptor => VotingReflection.Descriptor.FindTypeByName<ServiceDescriptor>(nameof(VotingService));
+
+    public void Bind(ServiceBinder binder) => binder
+        .Unary<CreateBallotRequest, CreateBallotResponse>(nameof(CreateBallot), CreateBallot)
+        .Unary<OpenBallotRequest, OpenBallotResponse>(nameof(OpenBallot), OpenBallot)
+        .Unary<CastVoteRequest, CastVoteResponse>(nameof(CastVote), CastVote)
+        .Unary<CloseBallotRequest, CloseBallotResponse>(nameof(CloseBallot), CloseBallot)
+        .Unary<GetBallotResultRequest, GetBallotResultResponse>(nameof(GetBallotResult), GetBallotResult)
+        .Unary<GetQuorumRequest, GetQuorumResponse>(nameof(GetQuorum), GetQuorum)
+        .ServerStreaming<WatchQuorumRequest, WatchQuorumResponse>(nameof(WatchQuorum), WatchQuorum)
+        .ServerStreaming<WatchBallotRequest, WatchBallotResponse>(nameof(WatchBallot), WatchBallot);
+
+    private async Task<CreateBallotResponse> CreateBallot(CreateBallotRequest request, ServerCallContext context)
+    {
+        var caller = auth.Require(context, Role.Secretariat);
+        var proto = request.Ballot ?? throw DomainException.Invalid("ballot", "ballot is required.");
+        var assemblyId = AgendaService.AssemblyOf("ballot.agenda_item_id", proto.AgendaItemId);
+        var ballot = BallotRules.Validate(proto.ToDomain() with { AssemblyId = assemblyId });
+        var agenda = grains.GetGrain<IAgendaGrain>(assemblyId);
+        var ballotId = await agenda.AllocateBallotAsync(ballot.AgendaItemId, ballot.Kind, caller.Actor);
+        var created = await grains.GetGrain<IBallotGrain>(ballotId).CreateAsync(ballot, caller.Actor);
+        return new() { Ballot = created.ToProto() };
+    }
+
+    private async Task<OpenBallotResponse> OpenBallot(OpenBallotRequest request, ServerCallContext context)
+    {
+        var caller = auth.Require(context, Role.Secretariat);
+        var (ballot, quorum) = await Ballot(request.BallotId).OpenAsync(request.Deadline?.ToDateTimeOffset(), caller.Actor);
+        return new() { Ballot = ballot.ToProto(), Quorum = quorum.ToProto() };
+    }
+
+    private async Task<CastVoteResponse> CastVote(CastVoteRequest request, ServerCallContext context)
+    {
+        var caller = auth.Require(context, Role.Participant);
+        var participant = caller.Participant
+            ?? throw new RpcException(StatusCode.PermissionDenied, "CastVote is for a participant signed in with their access code.");
+        var ballot = Ballot(request.BallotId);
+        var memberCityId = RequestChecks.Id("member_city_id", request.MemberCityId);
+        var key = request.IdempotencyKey ?? "";
+        if (key.Length is < 16 or > 64 || key.Any(c => c is < '!' or > '~'))
+            throw DomainException.Invalid("idempotency_key", "idempotency_key must be 16 to 64 printable ASCII characters (a UUID).");
+        var choice = new VoteChoice(
+            request.MotionChoice == MotionChoice.Unspecified ? null : (Contracts.Voting.MotionChoice)request.MotionChoice,
+            request.CandidateIds.Select(c => c.Trim()).ToArray());
+        var voter = new Voter(caller.Actor, participant.ParticipantId, participant.AssemblyId, participant.MemberCityId,
+            await roles.RoleOfAsync(participant));
+
+        var ticket = await ballot.CastVoteAsync(voter, memberCityId, choice, key);
+        // Durable before the reply, awaited outside the grain's turn.
+        await ticket.Durable;
+        return new() { Receipt = ticket.Receipt.ToProto() };
+    }
+
+    private async Task<CloseBallotResponse> CloseBallot(CloseBallotRequest request, ServerCallContext context)
+    {
+        var caller = auth.Require(context, Role.Secretariat);
+        var (ballot, result) = await Ballot(request.BallotId).CloseAsync(caller.Actor);
+        return new() { Ballot = ballot.ToProto(), Result = result.ToProto() };
+    }
+
+    private async Task<GetBallotResultResponse> GetBallotResult(GetBallotResultRequest request, ServerCallContext context)
+    {
+        auth.Authenticated(context);
+        var view = await Ballot(request.BallotId).GetAsync();
+        if (view.Result is null)
+            throw new DomainException(DomainErrorKind.StateConflict, $"Ballot {view.Ballot.Id} is {view.Ballot.Status}; its result exists once it is closed.");
+        return new() { Ballot = view.Ballot.ToProto(), Result = view.Result.ToProto() };
+    }
+
+    private async Task<GetQuorumResponse> GetQuorum(GetQuorumRequest request, ServerCallContext context)
+    {
+        auth.Authenticated(context);
+        var assemblyId = RequestChecks.Id("assembly_id", request.AssemblyId);
+        return new() { Quorum = (await grains.GetGrain<IAssemblyGrain>(assemblyId).GetQuorumAsync()).ToProto() };
+    }
+
+    private async Task WatchQuorum(WatchQuorumRequest request, IServerStreamWriter<WatchQuorumResponse> stream, ServerCallContext context)
+    {
+        auth.Authenticated(context);
+        var assembly = grains.GetGrain<IAssemblyGrain>(RequestChecks.Id("assembly_id", request.AssemblyId));
+        using var watch = hub.Subscribe(VotingHub.QuorumTopic(request.AssemblyId.Trim()));
+        var ct = context.CancellationToken;
+        try
+        {
+            do
+                await stream.WriteAsync(new() { Quorum = (await assembly.GetQuorumAsync()).ToProto() }, ct);
+            while (await watch.Changes.ReadAsync(ct));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away: the stream ends quietly.
+        }
+    }
+
+    private async Task WatchBallot(WatchBallotRequest request, IServerStreamWriter<WatchBallotResponse> stream, ServerCallContext context)
+    {
+        auth.Authenticated(context);
+        var ballot = Ballot(request.BallotId);
+        using var watch = hub.Subscribe(VotingHub.BallotTopic(request.BallotId.Trim()));
+        var ct = context.CancellationToken;
+        try
+        {
+            while (true)
+            {
+                var view = await ballot.GetAsync();
+                await stream.WriteAsync(new() { Ballot = view.Ballot.ToProto(), Tally = view.Tally.ToProto(), Result = view.Result?.ToProto() }, ct);
+                if (view.Ballot.Status == Contracts.Voting.BallotStatus.Closed)
+                    return;   // the last message carries the result
+                await watch.Changes.ReadAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private IBallotGrain Ballot(string ballotId)
+    {
+        AgendaService.AssemblyOf("ballot_id", ballotId);
+        return grains.GetGrain<IBallotGrain>(ballotId.Trim());
+    }
+}
+
+/// <summary>
+/// A participant's role in their delegation, read once from the delegation grain and kept: a role does not
+/// change after registration, and whether the person is in the hall is the assembly's presence, which the
+/// ballot checks on every vote. Keeps a hop through the delegation (and assembly) grain off every vote.
+/// </summary>
+public sealed class ParticipantRoles(IGrainFactory grains)
+{
+    private readonly ConcurrentDictionary<string, ParticipantRole> known = new(StringComparer.Ordinal);
+
+    public async ValueTask<ParticipantRole> RoleOfAsync(ParticipantRef participant)
+    {
+        if (known.TryGetValue(participant.ParticipantId, out var role))
+            return role;
+        var delegation = await grains.GetGrain<IDelegationGrain>(ParticipantIds.DelegationKey(participant.AssemblyId, participant.MemberCityId)).GetAsync();
+        var person = delegation.Participants.FirstOrDefault(p => p.Id == participant.ParticipantId)
+            ?? throw new DomainException(DomainErrorKind.Forbidden, $"Casting {participant.MemberCityId}'s vote needs the city's voting delegate, alternate or proxy holder; participant {participant.ParticipantId} is not registered in the delegation of {participant.MemberCityId}.");
+        return known[participant.ParticipantId] = person.Role;
+    }
+}

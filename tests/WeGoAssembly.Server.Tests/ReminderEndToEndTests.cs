@@ -1,0 +1,298 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+using WeGoAssembly.Runtime;
+using WeGoAssembly.Server.Jobs;
+using WeGoAssembly.Storage;
+using WeGoAssembly.Testing;
+
+namespace WeGoAssembly.Server.Tests;
+
+/// <summary>
+/// Durable grain reminders on Quartz's persistent job store, through the real host: a reminder fires
+/// at its due time, one due while the server is down fires once after the restart, a cancelled one
+/// never fires, a failed delivery is retried; the qrtz_ schema is ours (script 004). One database
+/// engine per subclass.
+/// </summary>
+public abstract class ReminderEndToEndTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan MisfireThreshold = TimeSpan.FromMilliseconds(500);
+
+    private readonly string grainKey = Guid.NewGuid().ToString("N");
+    private IReadOnlyDictionary<string, string?> settings = null!;
+    private WeGoServer server = null!;
+
+    /// <summary>Settings that point the host at a fresh, empty database.</summary>
+    protected abstract Task<IReadOnlyDictionary<string, string?>> FreshDatabaseAsync();
+
+    protected virtual Task CleanUpAsync() => Task.CompletedTask;
+
+    public async Task InitializeAsync()
+    {
+        settings = new Dictionary<string, string?>(await FreshDatabaseAsync())
+        {
+            ["Seed:SampleData"] = "false",
+            ["Reminders:MisfireThreshold"] = MisfireThreshold.ToString(),
+            ["Reminders:RetryDelay"] = "00:00:00.200",
+        };
+        server = await StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await server.DisposeAsync();
+        await CleanUpAsync();
+    }
+
+    private Task<WeGoServer> StartAsync() =>
+        WeGoServer.StartAsync(settings, services => services.AddGrain<IReminderProbeGrain, ReminderProbeGrain>());
+
+    private IReminderProbeGrain Grain => server.Services.GetRequiredService<IGrainFactory>().GetGrain<IReminderProbeGrain>(grainKey);
+
+    [Fact]
+    public async Task A_reminder_fires_at_its_due_time_and_is_then_no_longer_pending()
+    {
+        var due = DateTimeOffset.UtcNow.AddMilliseconds(300);
+        var fired = ReminderProbe.Next(grainKey, "deadline");
+
+        await Grain.Remind("deadline", due);
+
+        var tick = await fired.WaitAsync(Patience);
+        Assert.Equal(due, tick.FirstTickTime);
+        Assert.True(tick.CurrentTickTime >= due.AddMilliseconds(-20), $"fired at {tick.CurrentTickTime:O}, before its due time {due:O}");
+        Assert.Equal(TimeSpan.Zero, tick.Period);
+        Assert.Empty(await Grain.Pending());
+        Assert.Equal(1, ReminderProbe.Count(grainKey, "deadline"));
+    }
+
+    [Fact]
+    public async Task A_reminder_due_while_the_server_is_down_fires_once_as_soon_as_it_is_back()
+    {
+        var due = DateTimeOffset.UtcNow.AddSeconds(3);
+        var fired = ReminderProbe.Next(grainKey, "cut-off");
+        await Grain.Remind("cut-off", due);
+
+        await server.DisposeAsync();
+        Assert.False(fired.IsCompleted, "the reminder fired before the server stopped; give it a later due time");
+        // Stay down until the due time is past by more than the misfire threshold, so that the restart
+        // has to treat the reminder as misfired (not merely a little late).
+        var downUntil = due + MisfireThreshold + TimeSpan.FromMilliseconds(500);
+        if (downUntil > DateTimeOffset.UtcNow)
+            await Task.Delay(downUntil - DateTimeOffset.UtcNow);
+        Assert.False(fired.IsCompleted);
+        var restartedAt = DateTimeOffset.UtcNow;
+        server = await StartAsync();
+
+        var tick = await fired.WaitAsync(Patience);
+        Assert.Equal(due, tick.FirstTickTime);
+        Assert.True(tick.CurrentTickTime >= restartedAt, $"fired at {tick.CurrentTickTime:O}, before the restart at {restartedAt:O}");
+        Assert.Empty(await Grain.Pending());
+
+        // A graceful stop waits for the delivery to complete, which deletes the fired trigger: after
+        // another restart nothing is left that could fire a second time.
+        await server.DisposeAsync();
+        server = await StartAsync();
+        Assert.Equal(0, await CountRowsAsync("qrtz_triggers"));
+        Assert.Equal(0, await CountRowsAsync("qrtz_fired_triggers"));
+        Assert.Equal(1, ReminderProbe.Count(grainKey, "cut-off"));
+    }
+
+    [Fact]
+    public async Task A_cancelled_reminder_does_not_fire()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var kept = ReminderProbe.Next(grainKey, "kept");
+        await Grain.Remind("cancelled", now.AddSeconds(1));
+        await Grain.Remind("kept", now.AddSeconds(2));
+        Assert.Equal([("cancelled", now.AddSeconds(1)), ("kept", now.AddSeconds(2))], await Grain.Pending());
+
+        await Grain.Forget("cancelled");
+        Assert.Equal([("kept", now.AddSeconds(2))], await Grain.Pending());
+
+        // The kept reminder was due after the cancelled one: once it has fired, the other would have too.
+        await kept.WaitAsync(Patience);
+        Assert.Equal(0, ReminderProbe.Count(grainKey, "cancelled"));
+    }
+
+    [Fact]
+    public async Task Registering_again_moves_the_reminder_also_from_inside_its_own_delivery()
+    {
+        var first = ReminderProbe.Next(grainKey, "snooze");
+        await Grain.Remind("snooze", DateTimeOffset.UtcNow.AddDays(1));
+        await Grain.Remind("snooze", DateTimeOffset.UtcNow.AddMilliseconds(200));   // moved, not a second reminder
+        Assert.Single(await Grain.Pending());
+
+        await first.WaitAsync(Patience);
+        // ReminderProbeGrain registers "snooze" once more from ReceiveReminder, 200 ms on.
+        var second = ReminderProbe.Next(grainKey, "snooze");
+        await second.WaitAsync(Patience);
+
+        Assert.Equal(2, ReminderProbe.Count(grainKey, "snooze"));
+        Assert.Empty(await Grain.Pending());
+    }
+
+    [Fact]
+    public async Task A_delivery_that_throws_is_retried()
+    {
+        var due = DateTimeOffset.UtcNow.AddMilliseconds(200);
+        var delivered = ReminderProbe.Next(grainKey, "flaky");   // ReminderProbeGrain throws on the first delivery of "flaky"
+
+        await Grain.Remind("flaky", due);
+
+        var tick = await delivered.WaitAsync(Patience);
+        Assert.Equal(due, tick.FirstTickTime);
+        Assert.Equal(2, ReminderProbe.Attempts(grainKey, "flaky"));
+        Assert.Equal(1, ReminderProbe.Count(grainKey, "flaky"));
+    }
+
+    [Fact]
+    public async Task The_quartz_schema_is_our_script_004_and_the_scheduler_runs_on_it()
+    {
+        var migrator = server.Services.GetRequiredService<SchemaMigrator>();
+        Assert.Contains((await migrator.GetAppliedAsync()), v => v.Version == 4 && v.Name == "quartz");
+
+        var tables = await QuartzTablesAsync();
+        Assert.Subset(tables, new HashSet<string>(
+            ["qrtz_job_details", "qrtz_triggers", "qrtz_simple_triggers", "qrtz_cron_triggers", "qrtz_fired_triggers",
+             "qrtz_locks", "qrtz_scheduler_state", "qrtz_paused_trigger_grps", "qrtz_calendars"]));
+
+        var scheduler = await server.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var metadata = await scheduler.GetMetadata();
+        Assert.Equal(JobsServiceCollectionExtensions.SchedulerName, metadata.SchedulerName);
+        Assert.True(metadata.JobStorePersistent);
+        Assert.Equal(server.Services.GetRequiredService<StorageInfo>().Provider == StorageProvider.Postgres, metadata.JobStoreClustered);
+    }
+
+    private async Task<HashSet<string>> QuartzTablesAsync()
+    {
+        var sql = server.Services.GetRequiredService<StorageInfo>().Provider == StorageProvider.Postgres
+            ? "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'qrtz%'"
+            : "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'qrtz%'";
+        await using var connection = await server.Services.GetRequiredService<IDbConnectionFactory>().OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var tables = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync())
+            tables.Add(reader.GetString(0));
+        return tables;
+    }
+
+    private async Task<long> CountRowsAsync(string table)
+    {
+        await using var connection = await server.Services.GetRequiredService<IDbConnectionFactory>().OpenAsync();
+        await using DbCommand command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {table}";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+public sealed class SqliteReminderEndToEndTests : ReminderEndToEndTests
+{
+    private readonly TempSqliteFile file = new();
+
+    protected override Task<IReadOnlyDictionary<string, string?>> FreshDatabaseAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?> { ["Storage:SqlitePath"] = file.Path });
+
+    protected override Task CleanUpAsync()
+    {
+        file.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+[Collection(Testing.PostgresCollection.Name)]
+public sealed class PostgresReminderEndToEndTests(PostgresCluster cluster) : ReminderEndToEndTests
+{
+    protected override async Task<IReadOnlyDictionary<string, string?>> FreshDatabaseAsync() =>
+        new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = await cluster.CreateDatabaseAsync() };
+}
+
+/// <summary>A grain that only keeps reminders, for the tests above.</summary>
+public interface IReminderProbeGrain : IGrainWithStringKey
+{
+    Task Remind(string reminderName, DateTimeOffset dueTime);
+
+    Task Forget(string reminderName);
+
+    /// <summary>The pending reminders, as (name, due time).</summary>
+    Task<IReadOnlyList<(string Name, DateTimeOffset DueTime)>> Pending();
+}
+
+/// <summary>
+/// Reports every delivery to <see cref="ReminderProbe"/>. Throws on the first delivery of "flaky";
+/// registers "snooze" again, 200 ms on, from its first delivery.
+/// </summary>
+public sealed class ReminderProbeGrain : Grain, IReminderProbeGrain, IRemindable
+{
+    public Task Remind(string reminderName, DateTimeOffset dueTime) => this.RegisterOrUpdateReminder(reminderName, dueTime);
+
+    public async Task Forget(string reminderName)
+    {
+        if (await this.GetReminder(reminderName) is { } reminder)
+            await this.UnregisterReminder(reminder);
+    }
+
+    public async Task<IReadOnlyList<(string Name, DateTimeOffset DueTime)>> Pending() =>
+        [.. (await this.GetReminders()).Select(r => (r.ReminderName, r.DueTime))];
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        var key = this.GetPrimaryKeyString();
+        var attempt = ReminderProbe.Attempt(key, reminderName);
+        if (reminderName == "flaky" && attempt == 1)
+            throw new InvalidOperationException("The first delivery of \"flaky\" fails, to be retried.");
+        if (reminderName == "snooze" && ReminderProbe.Count(key, reminderName) == 0)
+            await this.RegisterOrUpdateReminder(reminderName, DateTimeOffset.UtcNow.AddMilliseconds(200));
+        ReminderProbe.Delivered(key, reminderName, status);
+    }
+}
+
+/// <summary>What <see cref="ReminderProbeGrain"/>s received, by grain key and reminder name; tests wait on <see cref="Next"/>.</summary>
+public static class ReminderProbe
+{
+    private static readonly ConcurrentDictionary<(string, string), Slot> Slots = new();
+
+    /// <summary>Completes with the next delivery of the reminder after this call.</summary>
+    public static Task<TickStatus> Next(string grainKey, string reminderName)
+    {
+        var slot = Slots.GetOrAdd((grainKey, reminderName), _ => new Slot());
+        lock (slot)
+        {
+            slot.Waiter = new TaskCompletionSource<TickStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+            return slot.Waiter.Task;
+        }
+    }
+
+    /// <summary>Deliveries that completed.</summary>
+    public static int Count(string grainKey, string reminderName) =>
+        Slots.TryGetValue((grainKey, reminderName), out var slot) ? Volatile.Read(ref slot.Delivered) : 0;
+
+    /// <summary>Deliveries attempted, failed ones included.</summary>
+    public static int Attempts(string grainKey, string reminderName) =>
+        Slots.TryGetValue((grainKey, reminderName), out var slot) ? Volatile.Read(ref slot.Attempted) : 0;
+
+    internal static int Attempt(string grainKey, string reminderName) =>
+        Interlocked.Increment(ref Slots.GetOrAdd((grainKey, reminderName), _ => new Slot()).Attempted);
+
+    internal static void Delivered(string grainKey, string reminderName, TickStatus status)
+    {
+        var slot = Slots.GetOrAdd((grainKey, reminderName), _ => new Slot());
+        lock (slot)
+        {
+            slot.Delivered++;
+            var waiter = slot.Waiter;
+            slot.Waiter = null;
+            waiter?.TrySetResult(status);
+        }
+    }
+
+    private sealed class Slot
+    {
+        public int Attempted;
+        public int Delivered;
+        public TaskCompletionSource<TickStatus>? Waiter;
+    }
+}

@@ -1,0 +1,297 @@
+using Google.Protobuf;
+using WeGoAssembly.Contracts.Auth;
+using WeGoAssembly.Grpc;
+using WeGoAssembly.Protos.V1;
+
+namespace WeGoAssembly.Server.Tests;
+
+/// <summary>The five kinds of caller every rpc is tried with.</summary>
+public enum MatrixCaller { Anonymous, ParticipantOfTheCity, ParticipantOfAnotherCity, Logistics, Secretariat }
+
+/// <summary>
+/// The expected status per caller; OK means allowed (and the call must succeed). The "city" is
+/// <see cref="MatrixContext.City"/>'s delegation; request factories aim delegation-scoped requests at it.
+/// </summary>
+public sealed record Access(StatusCode Anonymous, StatusCode ParticipantOfTheCity, StatusCode ParticipantOfAnotherCity, StatusCode Logistics, StatusCode Secretariat)
+{
+    private const StatusCode OK = StatusCode.OK, No = StatusCode.PermissionDenied, Unauthenticated = StatusCode.Unauthenticated;
+
+    /// <summary>Callable without a token (sign-in).</summary>
+    public static Access Anyone { get; } = new(OK, OK, OK, OK, OK);
+
+    /// <summary>Any signed-in user: reads of the register and assemblies.</summary>
+    public static Access SignedIn { get; } = new(Unauthenticated, OK, OK, OK, OK);
+
+    /// <summary>The secretariat alone: the register, assemblies, staff accounts, reviews, proxies.</summary>
+    public static Access SecretariatOnly { get; } = new(Unauthenticated, No, No, No, OK);
+
+    /// <summary>Logistics staff and the secretariat.</summary>
+    public static Access StaffOnly { get; } = new(Unauthenticated, No, No, OK, OK);
+
+    /// <summary>The secretariat and the participants of the city's own delegation.</summary>
+    public static Access OwnDelegation { get; } = new(Unauthenticated, OK, No, No, OK);
+
+    public StatusCode For(MatrixCaller caller) => caller switch
+    {
+        MatrixCaller.Anonymous => Anonymous,
+        MatrixCaller.ParticipantOfTheCity => ParticipantOfTheCity,
+        MatrixCaller.ParticipantOfAnotherCity => ParticipantOfAnotherCity,
+        MatrixCaller.Logistics => Logistics,
+        MatrixCaller.Secretariat => Secretariat,
+        _ => throw new ArgumentOutOfRangeException(nameof(caller)),
+    };
+}
+
+/// <summary>What a request factory may use: the server, the secretariat (for set-up), the two participants, unique ids.</summary>
+public sealed class MatrixContext(WeGoServer server, SampleApi secretariat, MatrixCaller caller)
+{
+    private static int counter;
+
+    /// <summary>The participant whose city the matrix's "participant of the city" belongs to.</summary>
+    public static ParticipantRef City { get; } = new("p-seoul-1", "ga-2023", "seoul", "김민지 Kim Min-ji");
+
+    /// <summary>A participant of another city of the same assembly.</summary>
+    public static ParticipantRef OtherCity { get; } = new("p-busan-1", "ga-2023", "busan", "Park Ji-soo");
+
+    public WeGoServer Server => server;
+
+    /// <summary>Signed in as the secretariat, for arranging what a request needs (never for the call under test).</summary>
+    public SampleApi Secretariat => secretariat;
+
+    /// <summary>Who makes the call under test.</summary>
+    public MatrixCaller Caller => caller;
+
+    /// <summary>A fresh slug such as "matrix-17", so that creating calls succeed each time they are allowed.</summary>
+    public string Unique(string prefix = "matrix") => $"{prefix}-{Interlocked.Increment(ref counter)}";
+}
+
+/// <summary>
+/// One row of the role matrix: an rpc ("Service/Method", as in the proto), how to build its request, and
+/// the expected status per caller. Add a row for every rpc a service serves; RoleMatrixTests fails for
+/// any served rpc without one.
+/// </summary>
+public sealed record RoleMatrixRow(string Method, Func<MatrixContext, Task<IMessage>> Request, Access Expected)
+{
+    public override string ToString() => Method;
+}
+
+/// <summary>The table itself: every served rpc × every caller.</summary>
+public static class RoleMatrix
+{
+    private static RoleMatrixRow Row(string method, Access expected, Func<MatrixContext, IMessage> request) =>
+        new(method, c => Task.FromResult(request(c)), expected);
+
+    private static RoleMatrixRow Row(string method, Access expected, Func<MatrixContext, Task<IMessage>> request) =>
+        new(method, request, expected);
+
+    /// <summary>An observer registered in the city's delegation, with a letter on file: ready for review.</summary>
+    private static async Task<string> SubmittedAsync(MatrixContext c)
+    {
+        var registered = await c.Secretariat.Register(MatrixContext.City.AssemblyId, MatrixContext.City.MemberCityId, "Matrix", ParticipantRole.Observer, c.Unique("reviewed"));
+        await c.Secretariat.SubmitCredentials(MatrixContext.City.AssemblyId, MatrixContext.City.MemberCityId, AccreditationCalls.Pdf, "credentials.pdf");
+        return registered.Participant.Id;
+    }
+
+    /// <summary>A fresh 2023 assembly that allows proxies, so that each allowed RecordProxy succeeds.</summary>
+    /// <summary>
+    /// The participant a self-or-staff request names: the caller itself for participants (the matrix's "city"
+    /// participant; the other city's participant thus asks for someone else), a freshly badged participant for staff.
+    /// </summary>
+    private static async Task<string> SelfOrBadgedAsync(MatrixContext c) =>
+        c.Caller is MatrixCaller.ParticipantOfTheCity or MatrixCaller.ParticipantOfAnotherCity
+            ? MatrixContext.City.ParticipantId
+            : (await c.Secretariat.ApprovedAsync("ga-2023", "seoul", c.Unique("rider"))).Id;
+
+    /// <summary>A badged participant seated by staff on the sample Gwangjang Market visit (the assignment has run); returns the badge code.</summary>
+    private static async Task<string> SeatedBadgeAsync(MatrixContext c)
+    {
+        var (id, badge) = await c.Secretariat.ApprovedAsync("ga-2023", "seoul", c.Unique("rider"));
+        await c.Secretariat.RunAssignment("ga-2023");
+        await c.Secretariat.MoveParticipant(new() { ParticipantId = id, ToSiteVisitId = "ga-2023.gwangjang-market", OverrideCapacity = true, Reason = "role matrix" });
+        return badge;
+    }
+
+    private static async Task<string> AssemblyWithProxiesAsync(MatrixContext c) =>
+        (await c.Secretariat.CreateAssembly(new()
+        {
+            Id = c.Unique("ga"), Title = "Matrix Assembly", Year = 2023, TimeZone = "Asia/Seoul",
+            Rules = new() { ProxiesAllowed = true, MaxProxiesPerHolder = 1 },
+        })).Id;
+
+    private const string Agenda = "/wego.assembly.v1.AgendaService/", Voting = "/wego.assembly.v1.VotingService/";
+
+    /// <summary>A fresh agenda item of the sample assembly; returns its id.</summary>
+    private static async Task<string> AgendaItemAsync(MatrixContext c, string assemblyId = "ga-2023")
+    {
+        var number = c.Unique("item");
+        return (await c.Secretariat.Unary<CreateAgendaItemRequest, CreateAgendaItemResponse>(Agenda + "CreateAgendaItem", new()
+        {
+            AgendaItem = new() { AssemblyId = assemblyId, Number = number, TitleEn = $"Motion {number}", TitleKo = $"안건 {number}", Kind = AgendaItemKind.Decision },
+        })).AgendaItem.Id;
+    }
+
+    /// <summary>A draft motion ballot on a fresh agenda item of the sample assembly (nobody is present there, so it cannot open).</summary>
+    private static async Task<string> DraftBallotAsync(MatrixContext c) =>
+        (await c.Secretariat.Unary<CreateBallotRequest, CreateBallotResponse>(Voting + "CreateBallot", new()
+        {
+            Ballot = new()
+            {
+                AgendaItemId = await AgendaItemAsync(c), QuestionEn = "Adopt the matrix motion?", Kind = BallotKind.Motion,
+                MajorityRule = MajorityRule.SimpleMajorityOfVotesCast, Method = BallotMethod.Secret,
+            },
+        })).Ballot.Id;
+
+    /// <summary>Streams that never end on their own (watching a draft ballot, the quorum) end at the matrix's deadline once auth let them through.</summary>
+    private static readonly Access Watching = new(StatusCode.Unauthenticated, StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded);
+
+    public static IReadOnlyList<RoleMatrixRow> Rows { get; } =
+    [
+        // AuthService: signing in needs no token; managing staff is the secretariat's.
+        Row("AuthService/SignIn", Access.Anyone, _ => new SignInRequest { UserName = WeGoServer.AdminUserName, Password = WeGoServer.AdminPassword }),
+        Row("AuthService/RedeemAccessCode", Access.Anyone, async c => new RedeemAccessCodeRequest { AccessCode = await c.Server.IssueAccessCodeAsync(MatrixContext.City) }),
+        Row("AuthService/UpsertStaffAccount", Access.SecretariatOnly, c => new UpsertStaffAccountRequest
+        {
+            Account = AuthEndToEndTests.Staff(c.Unique("staff"), "Matrix staff", UserRole.Logistics), Password = "matrix password 123",
+        }),
+        Row("AuthService/ListStaffAccounts", Access.SecretariatOnly, _ => new ListStaffAccountsRequest()),
+
+        // MembershipService: everyone signed in reads the register; the secretariat keeps it.
+        Row("MembershipService/UpsertMemberCity", Access.SecretariatOnly, c => new UpsertMemberCityRequest
+        {
+            MemberCity = new() { Id = c.Unique("city"), NameEn = "Matrix City", CountryCode = "KR", Category = MemberCategory.Associate },
+        }),
+        Row("MembershipService/GetMemberCity", Access.SignedIn, _ => new GetMemberCityRequest { MemberCityId = "seoul" }),
+        Row("MembershipService/ListMemberCities", Access.SignedIn, _ => new ListMemberCitiesRequest { PageSize = 5 }),
+        Row("MembershipService/RecordDuesPayment", Access.SecretariatOnly, _ => new RecordDuesPaymentRequest { MemberCityId = "busan", PaidThroughYear = 2024 }),
+        Row("MembershipService/ImportMemberCities", Access.SecretariatOnly, _ => new ImportMemberCitiesRequest
+        {
+            Csv = ByteString.CopyFromUtf8("id,name_en,name_local,country_code,category,dues_paid_through_year,status\nmatrix-import,Matrix,,KR,Full,2022,Active\n"),
+            DryRun = true,
+        }),
+        Row("MembershipService/StreamMemberCities", Access.SignedIn, _ => new StreamMemberCitiesRequest { Category = MemberCategory.Corporate }),
+
+        // AssemblyService: everyone signed in reads an assembly; the secretariat creates and sets its rules.
+        Row("AssemblyService/CreateAssembly", Access.SecretariatOnly, c => new CreateAssemblyRequest
+        {
+            Assembly = new() { Id = c.Unique("ga"), Title = "Matrix Assembly", Year = 2027, TimeZone = "Asia/Seoul" },
+        }),
+        Row("AssemblyService/GetAssembly", Access.SignedIn, _ => new GetAssemblyRequest { AssemblyId = "ga-2023" }),
+        Row("AssemblyService/UpdateAssemblyRules", Access.SecretariatOnly, async c =>
+        {
+            var current = await c.Secretariat.GetAssembly("ga-2023");   // the same rules again: allowed calls change nothing
+            return new UpdateAssemblyRulesRequest { AssemblyId = current.Id, Year = current.Year, TimeZone = current.TimeZone, Rules = current.Rules };
+        }),
+
+        // AccreditationService: a participant registers people into, and files the letter of, its own delegation; the
+        // secretariat reviews, badges, records proxies and exports; staff scan badges and list delegations; staff read
+        // any delegation, a participant only its own.
+        Row("AccreditationService/RegisterParticipant", Access.OwnDelegation, c => new RegisterParticipantRequest
+        {
+            AssemblyId = MatrixContext.City.AssemblyId, MemberCityId = MatrixContext.City.MemberCityId, GivenName = "Matrix", FamilyName = c.Unique("observer"),
+            Email = "observer@seoul.example.org", Role = ParticipantRole.Observer,
+        }),
+        Row("AccreditationService/SubmitCredentials", Access.OwnDelegation, _ => new SubmitCredentialsRequest
+        {
+            AssemblyId = MatrixContext.City.AssemblyId, MemberCityId = MatrixContext.City.MemberCityId, Content = ByteString.CopyFrom(AccreditationCalls.Pdf), FileName = "credentials.pdf",
+        }),
+        Row("AccreditationService/ReviewAccreditation", Access.SecretariatOnly, async c =>
+            new ReviewAccreditationRequest { ParticipantId = await SubmittedAsync(c), Decision = AccreditationDecision.Approve }),
+        Row("AccreditationService/IssueBadge", Access.SecretariatOnly, async c =>
+        {
+            var id = await SubmittedAsync(c);
+            await c.Secretariat.Review(id, AccreditationDecision.Approve);
+            return new IssueBadgeRequest { ParticipantId = id };
+        }),
+        Row("AccreditationService/CheckIn", Access.StaffOnly, async c =>
+            new CheckInRequest { BadgeCode = (await c.Secretariat.BadgedAsync("ga-2023", "seoul", ParticipantRole.Observer)).QrSecret }),
+        Row("AccreditationService/CheckOut", Access.StaffOnly, async c =>
+            new CheckOutRequest { BadgeCode = (await c.Secretariat.BadgedAsync("ga-2023", "seoul", ParticipantRole.Observer)).QrSecret }),
+        Row("AccreditationService/RecordProxy", Access.SecretariatOnly, async c =>
+            new RecordProxyRequest { AssemblyId = await AssemblyWithProxiesAsync(c), GrantorMemberCityId = "lima", HolderMemberCityId = "busan" }),
+        Row("AccreditationService/RevokeProxy", Access.SecretariatOnly, async c =>
+            new RevokeProxyRequest { ProxyId = (await c.Secretariat.RecordProxy(await AssemblyWithProxiesAsync(c), "lima", "busan")).Id }),
+        Row("AccreditationService/GetDelegation", new Access(StatusCode.Unauthenticated, StatusCode.OK, StatusCode.PermissionDenied, StatusCode.OK, StatusCode.OK),
+            _ => new GetDelegationRequest { AssemblyId = MatrixContext.City.AssemblyId, MemberCityId = MatrixContext.City.MemberCityId }),
+        Row("AccreditationService/ListDelegations", Access.StaffOnly, _ => new ListDelegationsRequest { AssemblyId = "ga-2023", PageSize = 5 }),
+        Row("AccreditationService/ExportDelegations", Access.SecretariatOnly, _ => new ExportDelegationsRequest { AssemblyId = "ga-2023" }),
+        Row("AccreditationService/ExportAttendance", Access.SecretariatOnly, _ => new ExportAttendanceRequest { AssemblyId = "ga-2023", View = AttendanceView.History }),
+
+        // LogisticsService: staff (logistics and the secretariat) manage site visits and travel; anyone signed in lists
+        // visits; a participant ranks visits, reads placements and enters an itinerary for themself only. The matrix's
+        // "city" participant is not registered in its delegation, so its own SubmitPreferences passes the role check
+        // and is then refused by the domain (only approved participants rank visits).
+        Row("LogisticsService/CreateSiteVisit", Access.StaffOnly, _ => new CreateSiteVisitRequest { SiteVisit = LogisticsCalls.Visit("ga-2023", "Matrix visit", 10, 9) }),
+        Row("LogisticsService/ListSiteVisits", Access.SignedIn, _ => new ListSiteVisitsRequest { AssemblyId = "ga-2023" }),
+        Row("LogisticsService/SubmitPreferences", new Access(StatusCode.Unauthenticated, StatusCode.FailedPrecondition, StatusCode.PermissionDenied, StatusCode.OK, StatusCode.OK),
+            async c => new SubmitPreferencesRequest { ParticipantId = await SelfOrBadgedAsync(c), SiteVisitIds = { "ga-2023.lg-science-park", "ga-2023.gwangjang-market" } }),
+        Row("LogisticsService/RunAssignment", Access.StaffOnly, _ => new RunAssignmentRequest { AssemblyId = "ga-2023", DryRun = true }),
+        Row("LogisticsService/GetAssignment", new Access(StatusCode.Unauthenticated, StatusCode.OK, StatusCode.PermissionDenied, StatusCode.OK, StatusCode.OK), async c =>
+        {
+            await c.Secretariat.RunAssignment("ga-2023");
+            return new GetAssignmentRequest { AssemblyId = "ga-2023", ParticipantId = MatrixContext.City.ParticipantId };
+        }),
+        Row("LogisticsService/MoveParticipant", Access.StaffOnly, async c =>
+        {
+            var (id, _) = await c.Secretariat.ApprovedAsync("ga-2023", "seoul", c.Unique("rider"));
+            await c.Secretariat.RunAssignment("ga-2023");
+            return new MoveParticipantRequest { ParticipantId = id, ToSiteVisitId = "ga-2023.lg-science-park", OverrideCapacity = true, Reason = "role matrix" };
+        }),
+        Row("LogisticsService/GetManifest", Access.StaffOnly, _ => new GetManifestRequest { SiteVisitId = "ga-2023.gwangjang-market" }),
+        Row("LogisticsService/ExportManifest", Access.StaffOnly, _ => new ExportManifestRequest { SiteVisitId = "ga-2023.gwangjang-market" }),
+        Row("LogisticsService/CheckInDeparture", Access.StaffOnly, async c =>
+            new CheckInDepartureRequest { SiteVisitId = "ga-2023.gwangjang-market", BadgeCode = await SeatedBadgeAsync(c) }),
+        Row("LogisticsService/SubmitItinerary", new Access(StatusCode.Unauthenticated, StatusCode.OK, StatusCode.PermissionDenied, StatusCode.OK, StatusCode.OK),
+            async c => new SubmitItineraryRequest { Itinerary = new() { ParticipantId = await SelfOrBadgedAsync(c) } }),
+        Row("LogisticsService/ListArrivals", Access.StaffOnly, _ => new ListArrivalsRequest { AssemblyId = "ga-2023" }),
+        Row("LogisticsService/SetPreferencesCutoff", Access.StaffOnly, async c =>
+            new SetPreferencesCutoffRequest
+            {
+                AssemblyId = (await c.Secretariat.CreateAssembly(new() { Id = c.Unique("ga"), Title = "Matrix Assembly", Year = 2023, TimeZone = "Asia/Seoul" })).Id,
+                PreferencesCutoff = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero)),
+            }),
+
+        // AgendaService: everyone signed in reads the agenda; the secretariat builds it.
+        Row("AgendaService/CreateAgendaItem", Access.SecretariatOnly, c => new CreateAgendaItemRequest
+        {
+            AgendaItem = new() { AssemblyId = "ga-2023", Number = c.Unique("item"), TitleEn = "Matrix item", TitleKo = "매트릭스 안건", Kind = AgendaItemKind.Information },
+        }),
+        Row("AgendaService/UpdateAgendaItem", Access.SecretariatOnly, async c =>
+        {
+            var id = await AgendaItemAsync(c);
+            var item = (await c.Secretariat.Unary<ListAgendaRequest, ListAgendaResponse>(Agenda + "ListAgenda", new() { AssemblyId = "ga-2023" })).AgendaItems.Single(i => i.Id == id);
+            item.TitleEn = "Matrix item, amended";
+            return new UpdateAgendaItemRequest { AgendaItem = item };
+        }),
+        Row("AgendaService/ReorderAgenda", Access.SecretariatOnly, async c =>
+        {
+            var assemblyId = await AssemblyWithProxiesAsync(c);
+            var first = await AgendaItemAsync(c, assemblyId);
+            var second = await AgendaItemAsync(c, assemblyId);
+            return new ReorderAgendaRequest { AssemblyId = assemblyId, AgendaItemIds = { second, first } };
+        }),
+        Row("AgendaService/ListAgenda", Access.SignedIn, _ => new ListAgendaRequest { AssemblyId = "ga-2023" }),
+
+        // VotingService: the secretariat runs ballots; only participants cast, and then only the person entitled
+        // to cast the city's vote (the matrix's participants are not registered delegates, so they are refused
+        // past the role check; VotingEndToEndTests casts real votes); everyone signed in reads results and the quorum.
+        Row("VotingService/CreateBallot", Access.SecretariatOnly, async c => new CreateBallotRequest
+        {
+            Ballot = new() { AgendaItemId = await AgendaItemAsync(c), QuestionEn = "Adopt?", Kind = BallotKind.Motion, MajorityRule = MajorityRule.SimpleMajorityOfVotesCast, Method = BallotMethod.RollCall },
+        }),
+        Row("VotingService/OpenBallot", new Access(StatusCode.Unauthenticated, StatusCode.PermissionDenied, StatusCode.PermissionDenied, StatusCode.PermissionDenied, StatusCode.FailedPrecondition),
+            async c => new OpenBallotRequest { BallotId = await DraftBallotAsync(c) }),
+        Row("VotingService/CastVote", new Access(StatusCode.Unauthenticated, StatusCode.PermissionDenied, StatusCode.PermissionDenied, StatusCode.PermissionDenied, StatusCode.PermissionDenied),
+            async c => new CastVoteRequest { BallotId = await DraftBallotAsync(c), MemberCityId = "seoul", MotionChoice = MotionChoice.Yes, IdempotencyKey = Guid.NewGuid().ToString() }),
+        Row("VotingService/CloseBallot", new Access(StatusCode.Unauthenticated, StatusCode.PermissionDenied, StatusCode.PermissionDenied, StatusCode.PermissionDenied, StatusCode.FailedPrecondition),
+            async c => new CloseBallotRequest { BallotId = await DraftBallotAsync(c) }),
+        Row("VotingService/GetBallotResult", new Access(StatusCode.Unauthenticated, StatusCode.FailedPrecondition, StatusCode.FailedPrecondition, StatusCode.FailedPrecondition, StatusCode.FailedPrecondition),
+            async c => new GetBallotResultRequest { BallotId = await DraftBallotAsync(c) }),   // a draft has no result yet: past auth, refused by state
+        Row("VotingService/GetQuorum", Access.SignedIn, _ => new GetQuorumRequest { AssemblyId = "ga-2023" }),
+        Row("VotingService/WatchQuorum", Watching, _ => new WatchQuorumRequest { AssemblyId = "ga-2023" }),
+        Row("VotingService/WatchBallot", Watching, async c => new WatchBallotRequest { BallotId = await DraftBallotAsync(c) }),
+
+        // AuditService: the audit log is the secretariat's.
+        Row("AuditService/ListAuditEvents", Access.SecretariatOnly, _ => new ListAuditEventsRequest { PageSize = 5 }),
+        Row("AuditService/ExportAuditEvents", Access.SecretariatOnly, _ => new ExportAuditEventsRequest { Filter = new() { ActionPrefix = "member-city." } }),
+    ];
+}

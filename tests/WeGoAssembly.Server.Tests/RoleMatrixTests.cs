@@ -1,0 +1,138 @@
+using System.Reflection;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
+using Microsoft.Extensions.DependencyInjection;
+using WeGoAssembly.Grpc;
+using WeGoAssembly.Protos.V1;
+using WeGoAssembly.Server.Api;
+using WeGoAssembly.Server.Auth;
+using WeGoAssembly.Testing;
+
+namespace WeGoAssembly.Server.Tests;
+
+/// <summary>
+/// Every rpc the host serves × every kind of caller, through the real host and client: each call is
+/// allowed (and succeeds) or fails with exactly the status the matrix (<see cref="RoleMatrix"/>) expects.
+/// </summary>
+public sealed class RoleMatrixTests(RoleMatrixTests.Callers callers) : IClassFixture<RoleMatrixTests.Callers>
+{
+    public static TheoryData<string, MatrixCaller> Cases()
+    {
+        var cases = new TheoryData<string, MatrixCaller>();
+        foreach (var row in RoleMatrix.Rows)
+            foreach (var caller in Enum.GetValues<MatrixCaller>())
+                cases.Add(row.Method, caller);
+        return cases;
+    }
+
+    [Fact]
+    public void Every_rpc_of_every_served_service_has_exactly_one_row()
+    {
+        var served = callers.ServedMethods.Keys.Order().ToArray();
+        var rows = RoleMatrix.Rows.Select(r => r.Method).ToArray();
+
+        Assert.Contains("AuthService/SignIn", served);
+        Assert.Contains("MembershipService/StreamMemberCities", served);
+        Assert.Contains("AssemblyService/GetAssembly", served);
+        Assert.True(served.Except(rows).ToArray() is [], "Served rpcs without a row in RoleMatrix.Rows: " + string.Join(", ", served.Except(rows)));
+        Assert.True(rows.Except(served).ToArray() is [], "Rows for rpcs the host does not serve: " + string.Join(", ", rows.Except(served)));
+        Assert.Equal(rows.Length, rows.Distinct().Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Each_rpc_answers_each_caller_as_the_matrix_says(string method, MatrixCaller caller)
+    {
+        var row = RoleMatrix.Rows.Single(r => r.Method == method);
+        Assert.True(callers.ServedMethods.TryGetValue(method, out var rpc), $"The host does not serve {method}.");
+        var request = await row.Request(new MatrixContext(callers.Server, callers.Secretariat, caller));
+        var expected = row.Expected.For(caller);
+
+        var (actual, detail) = (StatusCode.OK, "");
+        try
+        {
+            await CallAsync(callers.As(caller), rpc, request);
+        }
+        catch (RpcException e)
+        {
+            (actual, detail) = (e.StatusCode, e.Status.Detail);
+        }
+
+        Assert.True(expected == actual, $"{method} as {caller}: expected {expected}, got {actual} \"{detail}\"");
+        if (caller == MatrixCaller.Anonymous && actual == StatusCode.Unauthenticated)
+            Assert.Equal(Authorization.SignInFirst, detail);
+        if (actual == StatusCode.PermissionDenied)
+            Assert.Contains("needs the", detail);
+    }
+
+    private static Task CallAsync(SampleApi api, MethodDescriptor rpc, IMessage request)
+    {
+        var call = (rpc.IsServerStreaming ? StreamingCall : UnaryCall).MakeGenericMethod(rpc.InputType.ClrType, rpc.OutputType.ClrType);
+        return (Task)call.Invoke(null, [api, $"/{rpc.Service.FullName}/{rpc.Name}", request])!;
+    }
+
+    private static readonly MethodInfo UnaryCall = typeof(RoleMatrixTests).GetMethod(nameof(UnaryAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo StreamingCall = typeof(RoleMatrixTests).GetMethod(nameof(StreamAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    private static Task UnaryAsync<TRequest, TResponse>(SampleApi api, string path, IMessage request)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>, new() =>
+        api.Unary<TRequest, TResponse>(path, (TRequest)request);
+
+    private static async Task StreamAsync<TRequest, TResponse>(SampleApi api, string path, IMessage request)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        // A watch stream runs until the client leaves; the deadline ends it once the call got past auth.
+        var options = api.Options with { Deadline = DateTime.UtcNow.AddSeconds(2) };
+        await foreach (var _ in api.Raw.ServerStreamingAsync<TRequest, TResponse>(path, (TRequest)request, options)) { }
+    }
+
+    /// <summary>One server with the sample data and one signed-in client per kind of caller, shared by the matrix.</summary>
+    public sealed class Callers : IAsyncLifetime
+    {
+        private readonly TempSqliteFile file = new();
+        private readonly Dictionary<MatrixCaller, SampleApi> apis = [];
+
+        public WeGoServer Server { get; private set; } = null!;
+
+        public SampleApi Secretariat => apis[MatrixCaller.Secretariat];
+
+        /// <summary>"Service/Method" of every rpc of every service class the host has registered, from the proto descriptors.</summary>
+        public IReadOnlyDictionary<string, MethodDescriptor> ServedMethods { get; private set; } = null!;
+
+        public SampleApi As(MatrixCaller caller) => apis[caller];
+
+        public async Task InitializeAsync()
+        {
+            Server = await WeGoServer.StartAsync(new Dictionary<string, string?> { ["Storage:SqlitePath"] = file.Path });
+            var secretariat = await Server.SecretariatAsync();
+            await secretariat.UpsertStaffAccount(AuthEndToEndTests.Staff("matrix-logistics", "Matrix logistics", UserRole.Logistics), "matrix logistics password");
+
+            apis[MatrixCaller.Anonymous] = Server.Anonymous;
+            apis[MatrixCaller.ParticipantOfTheCity] = await Server.ParticipantAsync(await Server.IssueAccessCodeAsync(MatrixContext.City));
+            apis[MatrixCaller.ParticipantOfAnotherCity] = await Server.ParticipantAsync(await Server.IssueAccessCodeAsync(MatrixContext.OtherCity));
+            apis[MatrixCaller.Logistics] = await Server.StaffAsync("matrix-logistics", "matrix logistics password");
+            apis[MatrixCaller.Secretariat] = secretariat;
+            ServedMethods = Served(Server.Services);
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Server.DisposeAsync();
+            file.Dispose();
+        }
+
+        // A service class is served when the host registered it; its proto descriptor lists every rpc it must answer.
+        private static Dictionary<string, MethodDescriptor> Served(IServiceProvider services)
+        {
+            var registered = services.GetRequiredService<IServiceProviderIsService>();
+            return typeof(AuthService).Assembly.GetTypes()
+                .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IGrpcService).IsAssignableFrom(t) && registered.IsService(t))
+                .Select(t => (ServiceDescriptor)t.GetProperty(nameof(IGrpcService.Descriptor), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!)
+                .SelectMany(s => s.Methods)
+                .ToDictionary(m => $"{m.Service.Name}/{m.Name}");
+        }
+    }
+}
