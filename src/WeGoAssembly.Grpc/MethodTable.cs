@@ -11,7 +11,12 @@ internal sealed record GrpcServiceRegistration(Type ServiceType, ServiceDescript
 }
 
 /// <summary>One rpc the server answers, keyed by its path "/package.Service/Method".</summary>
-internal sealed record GrpcMethod(GrpcServiceRegistration Service, string Name);
+/// <remarks>
+/// <see cref="Factory"/>, when set, makes the handler for a call's service instance of <see cref="InstanceType"/>
+/// without binding the service again; otherwise (or for an instance of another class) each call binds again.
+/// </remarks>
+internal sealed record GrpcMethod(
+    GrpcServiceRegistration Service, string Name, Type InstanceType, Func<object, MethodHandler>? Factory);
 
 /// <summary>
 /// Every rpc the server answers. Built once when the request pipeline is built (host start-up), binding each service
@@ -42,12 +47,14 @@ internal sealed class GrpcMethodTable
                     $"{registration.ServiceType.Name} and {services[name].Name} both implement {name}; register only one.");
             }
 
-            var binder = ServiceBinder.ForValidation(registration.ServiceType, registration.Descriptor);
-            registration.Resolve(scope.ServiceProvider).Bind(binder);
+            var instance = registration.Resolve(scope.ServiceProvider);
+            var binder = ServiceBinder.ForValidation(registration.ServiceType, registration.Descriptor, instance);
+            instance.Bind(binder);
             binder.EnsureComplete();
             foreach (var method in binder.Bound.Keys)
             {
-                methods.Add($"/{name}/{method}", new GrpcMethod(registration, method));
+                methods.Add($"/{name}/{method}",
+                    new GrpcMethod(registration, method, instance.GetType(), binder.Factories.GetValueOrDefault(method)));
             }
         }
 
@@ -63,8 +70,14 @@ internal sealed class GrpcMethodTable
         }
 
         var registration = method.Service;
+        var service = registration.Resolve(requestServices);
+        if (method.Factory is { } factory && service.GetType() == method.InstanceType)
+        {
+            return factory(service);
+        }
+
         var binder = ServiceBinder.ForCall(registration.ServiceType, registration.Descriptor, method.Name);
-        registration.Resolve(requestServices).Bind(binder);
+        service.Bind(binder);
         return binder.Bound.GetValueOrDefault(method.Name)
             ?? throw new InvalidOperationException($"{registration.ServiceType.Name} did not bind {method.Name} this time, though it did at start-up.");
     }

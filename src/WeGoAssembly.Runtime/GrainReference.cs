@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Linq.Expressions;
 using System.Reflection;
 
 namespace WeGoAssembly.Runtime;
@@ -43,6 +44,7 @@ internal sealed class GrainMethod
     private static readonly ConcurrentDictionary<MethodInfo, GrainMethod> Cache = new();
 
     private readonly MethodInfo method;
+    private readonly Func<Grain, object?[], object?> invoke;
     private readonly Func<object?, Task<object?>> awaitResult;
     private readonly Func<Task<object?>, object> toCallerResult;
 
@@ -57,6 +59,27 @@ internal sealed class GrainMethod
             (nameof(AwaitValueTaskOf), nameof(ToValueTaskOf));
         awaitResult = Helper(awaitName, type).CreateDelegate<Func<object?, Task<object?>>>();
         toCallerResult = Helper(wrapName, type).CreateDelegate<Func<Task<object?>, object>>();
+        invoke = CompileInvoke(method);
+    }
+
+    /// <summary>
+    /// (grain, args) => ((TInterface)grain).Method((T0)args[0], ...), compiled once per method so a call costs no
+    /// reflection. Like MethodInfo.Invoke with DoNotWrapExceptions, exceptions propagate unwrapped.
+    /// </summary>
+    private static Func<Grain, object?[], object?> CompileInvoke(MethodInfo method)
+    {
+        var parameters = method.GetParameters();
+        if (method.IsStatic || method.DeclaringType is null || parameters.Any(p => p.ParameterType.IsByRef || p.ParameterType.IsPointer))
+        {
+            return (grain, args) => method.Invoke(grain, BindingFlags.DoNotWrapExceptions, binder: null, args, culture: null);
+        }
+
+        var grain = Expression.Parameter(typeof(Grain), "grain");
+        var args = Expression.Parameter(typeof(object?[]), "args");
+        var arguments = parameters.Select((p, i) =>
+            (Expression)Expression.Convert(Expression.ArrayIndex(args, Expression.Constant(i)), p.ParameterType));
+        var call = Expression.Call(Expression.Convert(grain, method.DeclaringType), method, arguments);
+        return Expression.Lambda<Func<Grain, object?[], object?>>(Expression.Convert(call, typeof(object)), grain, args).Compile();
     }
 
     public static bool IsSupportedReturnType(Type type) =>
@@ -67,7 +90,7 @@ internal sealed class GrainMethod
 
     /// <summary>Runs the method on the grain and awaits it; exceptions propagate unwrapped.</summary>
     public Task<object?> InvokeAsync(Grain grain, object?[] args) =>
-        awaitResult(method.Invoke(grain, BindingFlags.DoNotWrapExceptions, binder: null, args, culture: null));
+        awaitResult(invoke(grain, args));
 
     public object ToCallerResult(Task<object?> result) => toCallerResult(result);
 

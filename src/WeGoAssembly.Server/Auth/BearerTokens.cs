@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -22,6 +23,12 @@ public sealed class BearerTokens(AuthOptions options, TimeProvider clock)
     private const int MaxTokenLength = 4096;
     private const int MacBytes = 32;
 
+    // Readings of tokens whose signature checked out, so a client's every call does not redo the HMAC and the
+    // JSON: only tokens that passed Read's full check go in (a tampered token is another string, never a hit).
+    // Expiry stays the caller's to check against the clock on every call, so a cached token still expires.
+    private const int MaxCachedTokens = 65_536;
+
+    private readonly ConcurrentDictionary<string, TokenReading> verified = new(StringComparer.Ordinal);
     private byte[]? key;
 
     /// <summary>Sets the signing key; called once at start-up, before the server accepts calls.</summary>
@@ -30,6 +37,7 @@ public sealed class BearerTokens(AuthOptions options, TimeProvider clock)
         if (signingKey.Length < 32)
             throw new ArgumentException("A token signing key needs at least 32 bytes.", nameof(signingKey));
         key = signingKey.ToArray();
+        verified.Clear();
     }
 
     /// <summary>A new token for <paramref name="identity"/>, valid for Auth:TokenLifetime from now.</summary>
@@ -47,6 +55,24 @@ public sealed class BearerTokens(AuthOptions options, TimeProvider clock)
 
     /// <summary>The token's claims when its signature is ours, else null (expiry is the caller's to check).</summary>
     public TokenReading? Read(string token)
+    {
+        if (verified.TryGetValue(token, out var known))
+            return known;
+        var reading = Verify(token);
+        if (reading is null)
+            return null;
+        if (reading.ExpiresAt > clock.GetUtcNow())
+        {
+            // Bounded: when full, drop everything (expired entries included) and start over; a dropped token is
+            // simply verified again on its next call.
+            if (verified.Count >= MaxCachedTokens)
+                verified.Clear();
+            verified.TryAdd(token, reading);
+        }
+        return reading;
+    }
+
+    private TokenReading? Verify(string token)
     {
         if (token.Length is 0 or > MaxTokenLength)
             return null;
