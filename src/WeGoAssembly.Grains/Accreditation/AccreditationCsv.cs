@@ -1,5 +1,4 @@
 using System.Globalization;
-using CsvHelper;
 using WeGoAssembly.Contracts.Accreditation;
 
 namespace WeGoAssembly.Grains.Accreditation;
@@ -24,21 +23,21 @@ public static class AccreditationCsv
         "at_utc", "at_local", "event", "member_city_id", "member_city_name", "participant_id", "given_name", "family_name", "role", "badge_number", "scanned_by", "note",
     ];
 
-    public static byte[] Delegations(IEnumerable<(Participant Participant, string MemberCityName)> rows) => Write(DelegationColumns, rows.Select(r => new[]
+    public static byte[] Delegations(IEnumerable<(Participant Participant, string MemberCityName)> rows) => CsvExport.Write(DelegationColumns, rows.Select(r => new[]
     {
         r.Participant.MemberCityId, r.MemberCityName, r.Participant.Id, r.Participant.GivenName, r.Participant.FamilyName, Name(r.Participant.Role),
         r.Participant.HeadOfDelegation ? "true" : "false", r.Participant.Title, r.Participant.Organisation, r.Participant.Email,
         Name(r.Participant.Status), r.Participant.RejectionReason, r.Participant.BadgeNumber, Name(r.Participant.Presence), Utc(r.Participant.RegisteredAt),
     }));
 
-    public static byte[] PresentNow(IEnumerable<(Participant Participant, string MemberCityName)> rows, TimeZoneInfo zone) => Write(PresentColumns, rows.Select(r => new[]
+    public static byte[] PresentNow(IEnumerable<(Participant Participant, string MemberCityName)> rows, TimeZoneInfo zone) => CsvExport.Write(PresentColumns, rows.Select(r => new[]
     {
         r.Participant.MemberCityId, r.MemberCityName, r.Participant.Id, r.Participant.GivenName, r.Participant.FamilyName, Name(r.Participant.Role),
         r.Participant.BadgeNumber, Utc(r.Participant.PresenceChangedAt), Local(r.Participant.PresenceChangedAt, zone),
     }));
 
     public static byte[] AttendanceHistory(IEnumerable<(PresenceEvent Event, Participant Participant, string MemberCityName)> rows, TimeZoneInfo zone) =>
-        Write(HistoryColumns, rows.Select(r => new[]
+        CsvExport.Write(HistoryColumns, rows.Select(r => new[]
         {
             Utc(r.Event.At), Local(r.Event.At, zone), r.Event.CheckedIn ? "checked_in" : "checked_out", r.Participant.MemberCityId, r.MemberCityName,
             r.Participant.Id, r.Participant.GivenName, r.Participant.FamilyName, Name(r.Participant.Role), r.Participant.BadgeNumber, r.Event.Actor, r.Event.Note,
@@ -52,16 +51,4 @@ public static class AccreditationCsv
 
     private static string Local(DateTimeOffset? at, TimeZoneInfo zone) =>
         at is { } time ? TimeZoneInfo.ConvertTime(time, zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "";
-
-    private static byte[] Write(string[] header, IEnumerable<string[]> records)
-    {
-        using var buffer = new MemoryStream();
-        using (var csv = CsvWriter.Create(buffer, CsvWriterOptions.Default with { Injection = CsvInjection.Escape }, leaveOpen: true))
-        {
-            csv.WriteHeader(header);
-            foreach (var record in records)
-                csv.WriteRecord(record);
-        }
-        return buffer.ToArray();
-    }
 }

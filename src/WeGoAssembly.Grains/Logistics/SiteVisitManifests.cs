@@ -1,5 +1,4 @@
 using System.Globalization;
-using CsvHelper;
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Accreditation;
 using WeGoAssembly.Contracts.Logistics;
@@ -68,14 +67,7 @@ public sealed class SiteVisitManifests(IGrainFactory grains, TimeProvider clock)
         var noShows = manifest.NoShows.Select(e => e.ParticipantId).ToHashSet(StringComparer.Ordinal);
         var rows = manifest.Vehicles.SelectMany(v => v.Passengers.Select(p => Row(v.Vehicle?.Id ?? "", v.Vehicle?.Label ?? "", p, noShows.Contains(p.ParticipantId))))
             .Concat(manifest.Waitlist.Select(p => Row("waitlist", "", p, noShow: false)));
-        using var buffer = new MemoryStream();
-        using (var csv = CsvWriter.Create(buffer, CsvWriterOptions.Default with { Injection = CsvInjection.Escape }, leaveOpen: true))
-        {
-            csv.WriteHeader(CsvColumns);
-            foreach (var row in rows)
-                csv.WriteRecord(row);
-        }
-        return buffer.ToArray();
+        return CsvExport.Write(CsvColumns, rows);
     }
 
     private static string[] Row(string vehicleId, string label, ManifestEntry e, bool noShow) =>
