@@ -117,7 +117,10 @@ public sealed class NginxFront : IAsyncDisposable
     /// An HTTP client that trusts only this nginx's certificate and, when <paramref name="from"/> is given,
     /// connects from that local address (127.0.0.2, ...) so that nginx sees another client.
     /// </summary>
-    public HttpClient HttpClient(IPAddress? from = null)
+    public HttpClient HttpClient(IPAddress? from = null) => new(Handler(from)) { BaseAddress = HttpsAddress, Timeout = Timeout.InfiniteTimeSpan };
+
+    /// <summary>The handler of <see cref="HttpClient"/>, also for a WebSocket.</summary>
+    public SocketsHttpHandler Handler(IPAddress? from = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -142,7 +145,7 @@ public sealed class NginxFront : IAsyncDisposable
                 }
             };
         }
-        return new HttpClient(handler) { BaseAddress = HttpsAddress, Timeout = Timeout.InfiniteTimeSpan };
+        return handler;
     }
 
     /// <summary>The C# gRPC client over TLS through nginx, as an anonymous caller.</summary>

@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.WebSockets;
 using System.Text;
+using System.Text.Json;
 using Google.Protobuf;
 using WeGoAssembly.Grpc;
 using WeGoAssembly.Protos.V1;
@@ -101,6 +103,27 @@ public sealed class NginxFrontTests(NginxFrontTests.Front front, ITestOutputHelp
         using var health = await http.GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_web_ui_websocket_at_blazor_is_upgraded_through_nginx()
+    {
+        using var http = front.Nginx.HttpClient();
+        using var negotiate = await http.PostAsync("/_blazor/negotiate?negotiateVersion=1", null);
+        Assert.Equal(HttpStatusCode.OK, negotiate.StatusCode);
+        var token = JsonDocument.Parse(await negotiate.Content.ReadAsStringAsync()).RootElement.GetProperty("connectionToken").GetString();
+
+        using var socket = new ClientWebSocket { Options = { CollectHttpResponseDetails = true } };
+        var address = new UriBuilder(front.Nginx.HttpsAddress) { Scheme = "wss", Path = "/_blazor", Query = "id=" + token }.Uri;
+        await socket.ConnectAsync(address, new HttpMessageInvoker(front.Nginx.Handler()), CancellationToken.None);
+        // SignalR's handshake; the hub answers "{}" and the record separator once it accepts the protocol.
+        await socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"blazorpack\",\"version\":1}\u001e"), WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[1024];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var received = await socket.ReceiveAsync(buffer, timeout.Token);
+
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, socket.HttpStatusCode);
+        Assert.Equal("{}\u001e", Encoding.UTF8.GetString(buffer, 0, received.Count));
     }
 
     [Fact]
