@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using WeGoAssembly.Testing;
 using Xunit.Abstractions;
 
@@ -30,45 +29,8 @@ public abstract class GrpcJsInteropTests(ITestOutputHelper output) : IAsyncLifet
     [InlineData("membership.test.mjs", 6)]
     [InlineData("accreditation.test.mjs", 5)]
     [InlineData("voting.test.mjs", 2)]
-    public async Task The_grpc_js_client_passes_the_interop_suite(string suite, int tests)
-    {
-        var interop = Path.Combine(RepositoryRoot(), "tests", "interop");
-        Assert.True(Directory.Exists(Path.Combine(interop, "node_modules", "@grpc", "grpc-js")),
-            "The interop packages are not installed: run `bash tests/run.sh` (it runs `npm install` in tests/interop).");
-
-        var start = new ProcessStartInfo("node", ["--test", "--test-reporter=tap", suite])
-        {
-            WorkingDirectory = interop,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["WEGO_GRPC_TARGET"] = server.GrpcTarget,
-                ["WEGO_USER_NAME"] = WeGoServer.AdminUserName,
-                ["WEGO_PASSWORD"] = WeGoServer.AdminPassword,
-                ["NO_COLOR"] = "1",
-            },
-        };
-        using var node = Process.Start(start)!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await node.WaitForExitAsync(timeout.Token);
-        output.WriteLine(await stdout);
-        output.WriteLine(await stderr);
-
-        Assert.True(node.ExitCode == 0, $"node --test exited with {node.ExitCode}:\n{await stdout}\n{await stderr}");
-        Assert.Contains($"# pass {tests}", await stdout);
-        Assert.Contains("# fail 0", await stdout);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "WeGoAssembly.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException("WeGoAssembly.sln not found above " + AppContext.BaseDirectory);
-    }
+    public Task The_grpc_js_client_passes_the_interop_suite(string suite, int tests) =>
+        GrpcJs.AssertSuitePassesAsync(suite, tests, server.GrpcTarget, output);
 }
 
 public sealed class SqliteGrpcJsInteropTests(ITestOutputHelper output) : GrpcJsInteropTests(output)

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
+import { credentials } from './channel.mjs';
 
 const protoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
 const definition = protoLoader.loadSync(
@@ -18,9 +19,9 @@ const v1 = grpc.loadPackageDefinition(definition).wego.assembly.v1;
 const target = process.env.WEGO_GRPC_TARGET;
 assert.ok(target, 'WEGO_GRPC_TARGET must name the server, e.g. 127.0.0.1:5081');
 assert.ok(process.env.WEGO_USER_NAME && process.env.WEGO_PASSWORD, 'WEGO_USER_NAME and WEGO_PASSWORD must name a secretariat account');
-const accreditation = new v1.AccreditationService(target, grpc.credentials.createInsecure());
-const assemblies = new v1.AssemblyService(target, grpc.credentials.createInsecure());
-const auth = new v1.AuthService(target, grpc.credentials.createInsecure());
+const accreditation = new v1.AccreditationService(target, credentials);
+const assemblies = new v1.AssemblyService(target, credentials);
+const auth = new v1.AuthService(target, credentials);
 
 const call = (service, method, request, metadata) => new Promise((resolve, reject) =>
   service[method](request, metadata, (error, response) => error ? reject(error) : resolve(response)));

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
+import { credentials } from './channel.mjs';
 
 const protoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
 const definition = protoLoader.loadSync(['wego/assembly/v1/membership.proto', 'wego/assembly/v1/auth.proto'], {
@@ -17,8 +18,8 @@ const v1 = grpc.loadPackageDefinition(definition).wego.assembly.v1;
 const target = process.env.WEGO_GRPC_TARGET;
 assert.ok(target, 'WEGO_GRPC_TARGET must name the server, e.g. 127.0.0.1:5081');
 assert.ok(process.env.WEGO_USER_NAME && process.env.WEGO_PASSWORD, 'WEGO_USER_NAME and WEGO_PASSWORD must name a secretariat account');
-const client = new v1.MembershipService(target, grpc.credentials.createInsecure());
-const auth = new v1.AuthService(target, grpc.credentials.createInsecure());
+const client = new v1.MembershipService(target, credentials);
+const auth = new v1.AuthService(target, credentials);
 
 // Metadata carrying the bearer token; set once the suite has signed in.
 let signedIn = new grpc.Metadata();

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
+import { credentials } from './channel.mjs';
 
 const protoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
 const definition = protoLoader.loadSync(
@@ -18,12 +19,11 @@ const definition = protoLoader.loadSync(
 const v1 = grpc.loadPackageDefinition(definition).wego.assembly.v1;
 const target = process.env.WEGO_GRPC_TARGET;
 assert.ok(target, 'WEGO_GRPC_TARGET must name the server, e.g. 127.0.0.1:5081');
-const insecure = grpc.credentials.createInsecure();
-const accreditation = new v1.AccreditationService(target, insecure);
-const assemblies = new v1.AssemblyService(target, insecure);
-const auth = new v1.AuthService(target, insecure);
-const agenda = new v1.AgendaService(target, insecure);
-const voting = new v1.VotingService(target, insecure);
+const accreditation = new v1.AccreditationService(target, credentials);
+const assemblies = new v1.AssemblyService(target, credentials);
+const auth = new v1.AuthService(target, credentials);
+const agenda = new v1.AgendaService(target, credentials);
+const voting = new v1.VotingService(target, credentials);
 
 const call = (service, method, request, metadata) => new Promise((resolve, reject) =>
   service[method](request, metadata, (error, response) => error ? reject(error) : resolve(response)));

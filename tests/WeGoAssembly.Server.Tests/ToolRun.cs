@@ -1,0 +1,29 @@
+using System.Diagnostics;
+
+namespace WeGoAssembly.Server.Tests;
+
+/// <summary>A command-line tool run to its end (nginx -t, bash deploy/postgres/setup.sh, ...): its exit code and what it printed.</summary>
+public sealed record ToolRun(int ExitCode, string Output, string Error)
+{
+    /// <summary>Runs <paramref name="fileName"/> with standard input closed (no terminal) and waits for it, at most two minutes.</summary>
+    public static async Task<ToolRun> RunAsync(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(fileName, arguments)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new ToolRun(process.ExitCode, await output, await error);
+    }
+
+    public override string ToString() => $"exit code {ExitCode}\n{Output}\n{Error}";
+}
