@@ -28,6 +28,7 @@ public static class GrpcWireServiceCollectionExtensions
         }
 
         services.TryAddSingleton(sp => GrpcMethodTable.Build(sp, sp.GetServices<GrpcServiceRegistration>()));
+        services.TryAddSingleton<LocalCalls>();
         return new GrpcWireBuilder(services);
     }
 

@@ -25,16 +25,21 @@ public sealed class ServiceBinder
     private readonly ServiceDescriptor descriptor;
     private readonly string? onlyMethod;
     private readonly object? template;
+    private readonly bool capture;
     private readonly Dictionary<string, MethodHandler> bound = [];
     private readonly Dictionary<string, Func<object, MethodHandler>?> factories = [];
 
-    private ServiceBinder(Type serviceType, ServiceDescriptor descriptor, string? onlyMethod, object? template = null)
+    private ServiceBinder(Type serviceType, ServiceDescriptor descriptor, string? onlyMethod, object? template = null, bool capture = false)
     {
         serviceName = serviceType.Name;
         this.descriptor = descriptor;
         this.onlyMethod = onlyMethod;
         this.template = template;
+        this.capture = capture;
     }
+
+    /// <summary>For an in-process call (<see cref="LocalCalls"/>): the handler delegate of the one rpc asked for, as bound.</summary>
+    internal Delegate? Captured { get; private set; }
 
     /// <summary>The handlers bound so far, by rpc name.</summary>
     internal IReadOnlyDictionary<string, MethodHandler> Bound => bound;
@@ -51,6 +56,11 @@ public sealed class ServiceBinder
         where TResponse : class, IMessage<TResponse>
     {
         ArgumentNullException.ThrowIfNull(handler);
+        if (Capture(methodName, handler))
+        {
+            return this;
+        }
+
         return Add(methodName, typeof(TRequest), typeof(TResponse), serverStreaming: false, () => new UnaryMethod<TRequest, TResponse>(handler),
             () => OpenOnInstance<Func<object, TRequest, ServerCallContext, Task<TResponse>>>(handler) is { } open
                 ? service => new InstanceUnaryMethod<TRequest, TResponse>(open, service)
@@ -63,6 +73,11 @@ public sealed class ServiceBinder
         where TResponse : class, IMessage<TResponse>
     {
         ArgumentNullException.ThrowIfNull(handler);
+        if (Capture(methodName, handler))
+        {
+            return this;
+        }
+
         return Add(methodName, typeof(TRequest), typeof(TResponse), serverStreaming: true, () => new ServerStreamingMethod<TRequest, TResponse>(handler),
             () => OpenOnInstance<Func<object, TRequest, IServerStreamWriter<TResponse>, ServerCallContext, Task>>(handler) is { } open
                 ? service => new InstanceServerStreamingMethod<TRequest, TResponse>(open, service)
@@ -82,6 +97,25 @@ public sealed class ServiceBinder
     /// </summary>
     internal static ServiceBinder ForCall(Type serviceType, ServiceDescriptor descriptor, string methodName) =>
         new(serviceType, descriptor, methodName);
+
+    /// <summary>A binder that keeps the raw handler of <paramref name="methodName"/> for an in-process call.</summary>
+    internal static ServiceBinder ForLocalCall(Type serviceType, ServiceDescriptor descriptor, string methodName) =>
+        new(serviceType, descriptor, methodName, capture: true);
+
+    private bool Capture(string methodName, Delegate handler)
+    {
+        if (!capture)
+        {
+            return false;
+        }
+
+        if (methodName == onlyMethod)
+        {
+            Captured = handler;
+        }
+
+        return true;
+    }
 
     internal void EnsureComplete()
     {

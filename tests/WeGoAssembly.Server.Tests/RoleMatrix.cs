@@ -294,6 +294,7 @@ public static class RoleMatrix
         Row("VotingService/GetQuorum", Access.SignedIn, _ => new GetQuorumRequest { AssemblyId = "ga-2023" }),
         Row("VotingService/WatchQuorum", Watching, _ => new WatchQuorumRequest { AssemblyId = "ga-2023" }),
         Row("VotingService/WatchBallot", Watching, async c => new WatchBallotRequest { BallotId = await DraftBallotAsync(c) }),
+        Row("VotingService/ListBallots", Access.SignedIn, _ => new ListBallotsRequest { AssemblyId = "ga-2023" }),
 
         // AuditService: the audit log is the secretariat's.
         Row("AuditService/ListAuditEvents", Access.SecretariatOnly, _ => new ListAuditEventsRequest { PageSize = 5 }),

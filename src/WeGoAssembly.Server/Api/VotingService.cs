@@ -33,7 +33,8 @@ public sealed class VotingService(IGrainFactory grains, Authorization auth, Voti
         .Unary<GetBallotResultRequest, GetBallotResultResponse>(nameof(GetBallotResult), GetBallotResult)
         .Unary<GetQuorumRequest, GetQuorumResponse>(nameof(GetQuorum), GetQuorum)
         .ServerStreaming<WatchQuorumRequest, WatchQuorumResponse>(nameof(WatchQuorum), WatchQuorum)
-        .ServerStreaming<WatchBallotRequest, WatchBallotResponse>(nameof(WatchBallot), WatchBallot);
+        .ServerStreaming<WatchBallotRequest, WatchBallotResponse>(nameof(WatchBallot), WatchBallot)
+        .Unary<ListBallotsRequest, ListBallotsResponse>(nameof(ListBallots), ListBallots);
 
     private async Task<CreateBallotResponse> CreateBallot(CreateBallotRequest request, ServerCallContext context)
     {
@@ -97,6 +98,17 @@ public sealed class VotingService(IGrainFactory grains, Authorization auth, Voti
         auth.Authenticated(context);
         var assemblyId = RequestChecks.Id("assembly_id", request.AssemblyId);
         return new() { Quorum = (await grains.GetGrain<IAssemblyGrain>(assemblyId).GetQuorumAsync()).ToProto() };
+    }
+
+    private async Task<ListBallotsResponse> ListBallots(ListBallotsRequest request, ServerCallContext context)
+    {
+        auth.Authenticated(context);
+        var assemblyId = RequestChecks.Id("assembly_id", request.AssemblyId);
+        var ids = await grains.GetGrain<IAgendaGrain>(assemblyId).ListBallotsAsync();
+        var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IBallotGrain>(id).GetAsync()));
+        var response = new ListBallotsResponse();
+        response.Ballots.AddRange(views.Select(v => v.Ballot.ToProto()));
+        return response;
     }
 
     private async Task WatchQuorum(WatchQuorumRequest request, IServerStreamWriter<WatchQuorumResponse> stream, ServerCallContext context)

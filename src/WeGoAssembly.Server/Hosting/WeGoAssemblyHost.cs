@@ -6,6 +6,7 @@ using WeGoAssembly.Runtime;
 using WeGoAssembly.Server.Api;
 using WeGoAssembly.Server.Auth;
 using WeGoAssembly.Server.Jobs;
+using WeGoAssembly.Server.Web;
 using WeGoAssembly.Storage;
 using WeGoAssembly.Storage.Voting;
 
@@ -65,6 +66,7 @@ public static partial class WeGoAssemblyHost
         services.AddScoped<LogisticsService>();
 
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
+        services.AddWebUi();
         return builder;
     }
 
@@ -80,7 +82,7 @@ public static partial class WeGoAssemblyHost
         app.UseGrpcWire();
         app.MapHealthChecks("/healthz");
         app.MapMinutes();
-        app.MapGet("/", () => Results.Text(LandingPage, "text/html; charset=utf-8"));
+        app.UseWebUi();
         app.Lifetime.ApplicationStarted.Register(() => LogListening(app));
         await app.StartAsync();
     }
@@ -97,12 +99,4 @@ public static partial class WeGoAssemblyHost
 
     [LoggerMessage(Level = LogLevel.Information, Message = "WeGoAssembly started on {Storage}. gRPC (h2c): {GrpcUrl}  Web, gRPC-Web and /healthz: {WebUrl}")]
     private static partial void Started(ILogger logger, string storage, string grpcUrl, string webUrl);
-
-    private const string LandingPage = """
-        <!doctype html><html lang="en"><meta charset="utf-8"><title>WeGoAssembly</title>
-        <h1>WeGoAssembly</h1>
-        <p>The system that runs the General Assembly of WeGO. The web screens for delegates, the secretariat and
-        logistics staff are being built; the gRPC API (and gRPC-Web on this port) is live.</p>
-        <p><a href="/healthz">Health</a></p></html>
-        """;
 }

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.FileProviders;
+
+namespace WeGoAssembly.Server.Web;
+
+/// <summary>The web UI in the host: Blazor with interactive server rendering, cookie sign-in, English and Korean.</summary>
+public static class WebUi
+{
+    public static IServiceCollection AddWebUi(this IServiceCollection services)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
+        {
+            o.Cookie.Name = "wego.session";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.LoginPath = "/signin";
+            o.ReturnUrlParameter = "return";
+            // The cookie ends with the bearer token it carries (set at sign-in); it is not slid forward.
+            o.SlidingExpiration = false;
+        });
+        services.AddAuthorization();
+        services.AddScoped<WebApi>();
+        return services;
+    }
+
+    /// <summary>Lays out the web pipeline; runs after the gRPC middleware, so gRPC calls never reach it.</summary>
+    public static void UseWebUi(this WebApplication app)
+    {
+        app.UseRequestLocalization(o =>
+        {
+            o.SetDefaultCulture(Lang.Supported[0]).AddSupportedCultures(Lang.Supported).AddSupportedUICultures(Lang.Supported);
+            // The language is what the person chose on the page (the cookie), not the browser's Accept-Language.
+            o.RequestCultureProviders = [new Microsoft.AspNetCore.Localization.CookieRequestCultureProvider()];
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = new EmbeddedFileProvider(typeof(App).Assembly, typeof(App).Namespace + ".Assets") });
+        app.MapSignInEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+}
