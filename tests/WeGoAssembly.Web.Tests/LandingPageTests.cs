@@ -11,13 +11,14 @@ public sealed class LandingPageTests(WebApp web, ITestOutputHelper output)
 {
     [Theory]
     [MemberData(nameof(Screen.All), MemberType = typeof(Screen))]
-    public Task Landing_page_names_the_system(string screen) =>
+    public Task Landing_page_names_the_assembly_and_offers_sign_in(string screen) =>
         web.JourneyAsync(output, Screen.Named(screen), async journey =>
         {
             var response = await journey.GotoAsync("/");
             Assert.Equal(200, response?.Status);
-            await Expect(journey.Page).ToHaveTitleAsync("WeGoAssembly");
-            await Expect(journey.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("WeGoAssembly");
+            await Expect(journey.Page).ToHaveTitleAsync("WeGO · General Assembly");
+            await Expect(journey.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("WeGO General Assembly");
+            await Expect(journey.Page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Sign in" })).ToBeVisibleAsync();
             await journey.StepAsync("landing");
         });
 }
