@@ -44,6 +44,13 @@ public sealed partial class ParticipantJourneyTests
             await Expect(page.Locator("dl.letter")).ToContainTextAsync("credentials.png (image/png");
             await Expect(page.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
             await journey.StepAsync("letter");
+
+            var tooLarge = new byte[5 * 1024 * 1024 + 1];
+            "%PDF-1.7\n"u8.CopyTo(tooLarge);
+            await letter.SetInputFilesAsync(new FilePayload { Name = "scan.pdf", MimeType = "application/pdf", Buffer = tooLarge });
+            await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("scan.pdf is 5,242,881 bytes; at most 5,242,880 (5 MiB)");
+            await Expect(page.Locator("dl.letter")).ToContainTextAsync("credentials.png (image/png");
+            await journey.StepAsync("too-large");
         });
 
         var delegation = await scene.Secretariat.GetDelegation(scene.Id, "busan");
