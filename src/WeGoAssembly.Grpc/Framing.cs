@@ -117,14 +117,25 @@ internal static class Framing
     private static T Parse<T>(MessageParser<T> parser, ReadOnlySequence<byte> payload, string direction)
         where T : IMessage<T>
     {
+        T message;
         try
         {
-            return parser.ParseFrom(payload);
+            message = parser.ParseFrom(payload);
         }
         catch (InvalidProtocolBufferException ex)
         {
-            var type = typeof(T).Name;
-            throw new RpcException(StatusCode.Internal, $"Error parsing {direction} proto: not a valid {type} message ({ex.Message})");
+            throw NotValid<T>(direction, ex.Message);
         }
+
+        if (StringFieldCheck.ContainsStrings(message.Descriptor)
+            && StringFieldCheck.FindInvalid(message.Descriptor, payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray()) is { } field)
+        {
+            throw NotValid<T>(direction, $"string field {field} is not valid UTF-8");
+        }
+
+        return message;
     }
+
+    private static RpcException NotValid<T>(string direction, string reason) =>
+        new(StatusCode.Internal, $"Error parsing {direction} proto: not a valid {typeof(T).Name} message ({reason})");
 }

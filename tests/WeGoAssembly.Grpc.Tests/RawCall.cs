@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Net.Http.Headers;
 using Google.Protobuf;
 
 namespace WeGoAssembly.Grpc.Tests;
@@ -26,7 +25,8 @@ public static class RawCall
         string? contentType = "application/grpc",
         Action<HttpRequestMessage>? configure = null,
         HttpMethod? method = null,
-        Version? version = null)
+        Version? version = null,
+        CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(method ?? HttpMethod.Post, path)
         {
@@ -36,13 +36,14 @@ public static class RawCall
         };
         if (contentType is not null)
         {
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+            // Unvalidated, so that tests can send content-types no well-behaved client would.
+            request.Content.Headers.TryAddWithoutValidation("content-type", contentType);
         }
 
         request.Headers.TryAddWithoutValidation("te", "trailers");
         configure?.Invoke(request);
-        using var response = await client.SendAsync(request);
-        var bytes = await response.Content.ReadAsByteArrayAsync();
+        using var response = await client.SendAsync(request, cancellationToken);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         return new RawResponse(
             response.StatusCode,
             response.Version,

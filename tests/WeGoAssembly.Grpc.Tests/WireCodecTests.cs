@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 using WeGoAssembly.Grpc.Tests.Protos;
 
 namespace WeGoAssembly.Grpc.Tests;
@@ -30,6 +31,20 @@ public sealed class WireCodecTests
         await pipe.Writer.CompleteAsync();
 
         Assert.Null(await Framing.ReadMessageAsync(pipe.Reader, EchoRequest.Parser, 1024, "request", default));
+    }
+
+    [Fact]
+    public void String_check_finds_invalid_UTF8_in_a_nested_repeated_message_and_passes_valid_text()
+    {
+        // Api (a well-known type) holds repeated Method messages, each with a string name.
+        var api = new Api { Name = "회의 API", Methods = { new Method { Name = "Vote" }, new Method { Name = "Xclose" } } };
+        var bytes = api.ToByteArray();
+        var broken = (byte[])bytes.Clone();
+        broken[Array.IndexOf(broken, (byte)'X')] = 0xFF;
+
+        Assert.Null(StringFieldCheck.FindInvalid(Api.Descriptor, bytes));
+        Assert.Equal("methods.name", StringFieldCheck.FindInvalid(Api.Descriptor, broken));
+        Assert.False(StringFieldCheck.ContainsStrings(Duration.Descriptor));
     }
 
     [Theory]

@@ -110,6 +110,16 @@ public sealed class WireProtocolTests(GrpcServerFixture server)
     }
 
     [Fact]
+    public async Task A_string_field_with_invalid_UTF8_is_INTERNAL_naming_the_field_rather_than_reaching_the_handler_altered()
+    {
+        // header_name = "a", then 0xC3 0x28: a two-byte sequence whose second byte is not a continuation byte.
+        var response = await RawCall.SendAsync(server.H2c, Echo, RawCall.Frame(0, [0x12, 0x03, 0x61, 0xC3, 0x28]));
+
+        Assert.Equal(StatusCode.Internal, response.GrpcStatus);
+        Assert.Contains("not a valid EchoRequest message (string field header_name is not valid UTF-8)", Uri.UnescapeDataString(response.GrpcMessage));
+    }
+
+    [Fact]
     public async Task Two_messages_to_a_unary_method_violate_cardinality_with_UNIMPLEMENTED()
     {
         var response = await RawCall.SendAsync(server.H2c, Echo, [.. HelloFrame, .. HelloFrame]);

@@ -66,7 +66,7 @@ public sealed class RoleMatrixTests(RoleMatrixTests.Callers callers) : IClassFix
             Assert.Contains("needs the", detail);
     }
 
-    private static Task CallAsync(SampleApi api, MethodDescriptor rpc, IMessage request)
+    internal static Task CallAsync(SampleApi api, MethodDescriptor rpc, IMessage request)
     {
         var call = (rpc.IsServerStreaming ? StreamingCall : UnaryCall).MakeGenericMethod(rpc.InputType.ClrType, rpc.OutputType.ClrType);
         return (Task)call.Invoke(null, [api, $"/{rpc.Service.FullName}/{rpc.Name}", request])!;
@@ -125,7 +125,7 @@ public sealed class RoleMatrixTests(RoleMatrixTests.Callers callers) : IClassFix
         }
 
         // A service class is served when the host registered it; its proto descriptor lists every rpc it must answer.
-        private static Dictionary<string, MethodDescriptor> Served(IServiceProvider services)
+        internal static Dictionary<string, MethodDescriptor> Served(IServiceProvider services)
         {
             var registered = services.GetRequiredService<IServiceProviderIsService>();
             return typeof(AuthService).Assembly.GetTypes()

@@ -161,6 +161,28 @@ public abstract class VotingEndToEndTests : IAsyncLifetime
         Assert.DoesNotContain(audit, r => ((string)r[0]!).Contains("seoul"));
     }
 
+    [Theory]
+    [InlineData("nul\0byte")]
+    [InlineData("other-ga.ballot-1")]
+    [InlineData("vote-2023.item-1")]
+    public async Task A_runoff_reference_that_is_not_a_ballot_of_the_assembly_is_INVALID_ARGUMENT_and_creates_nothing(string runoffOf)
+    {
+        var item = await DecisionItemAsync("R1");
+
+        var refused = await Refused(() => secretariat.Unary<CreateBallotRequest, CreateBallotResponse>(Voting + "CreateBallot", new()
+        {
+            Ballot = new()
+            {
+                AgendaItemId = item, QuestionEn = "Runoff?", Kind = BallotKind.Motion, MajorityRule = MajorityRule.SimpleMajorityOfVotesCast,
+                Method = BallotMethod.Secret, RunoffOfBallotId = runoffOf,
+            },
+        }));
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains("ballot.runoff_of_ballot_id", refused.Status.Detail);
+        Assert.Equal(Ga + ".ballot-1", (await BallotAsync(item, BallotMethod.Secret)).Id);   // the refused call used no ballot number
+    }
+
     [Fact]
     public async Task A_roll_call_ballot_publishes_each_members_choice()
     {

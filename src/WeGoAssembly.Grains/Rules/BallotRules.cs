@@ -53,7 +53,8 @@ public static class BallotRules
                 else if (!ids.Add(id))
                     errors.Add(new(field + ".id", $"Candidate id \"{TextRules.Shorten(id)}\" appears twice."));
                 candidates.Add(new(id, TextRules.Text(field + ".name_en", c.NameEn, 200, required: true, errors),
-                    TextRules.Text(field + ".name_ko", c.NameKo, 200, required: false, errors), (c.MemberCityId ?? "").Trim()));
+                    TextRules.Text(field + ".name_ko", c.NameKo, 200, required: false, errors),
+                    string.IsNullOrWhiteSpace(c.MemberCityId) ? "" : TextRules.Slug(field + ".member_city_id", c.MemberCityId, errors)));
             }
             if (ballot.Seats >= 1 && candidates.Count < ballot.Seats)
                 errors.Add(new("ballot.candidates", $"{ballot.Seats} seat(s) need at least as many candidates; {candidates.Count} given."));

@@ -42,6 +42,15 @@ public sealed class VotingService(IGrainFactory grains, Authorization auth, Voti
         var proto = request.Ballot ?? throw DomainException.Invalid("ballot", "ballot is required.");
         var assemblyId = AgendaService.AssemblyOf("ballot.agenda_item_id", proto.AgendaItemId);
         var ballot = BallotRules.Validate(proto.ToDomain() with { AssemblyId = assemblyId });
+
+        // A runoff follows an election ballot of the same assembly; anything else is not an id (PostgreSQL refused a NUL in it with an error).
+        if (ballot.RunoffOfBallotId.Length > 0
+            && (VotingIds.AssemblyOf(ballot.RunoffOfBallotId) != assemblyId || !ballot.RunoffOfBallotId.Contains(".ballot-", StringComparison.Ordinal)))
+        {
+            throw DomainException.Invalid("ballot.runoff_of_ballot_id",
+                $"ballot.runoff_of_ballot_id \"{TextRules.Shorten(ballot.RunoffOfBallotId)}\" is not a ballot of assembly {assemblyId} (such as \"{VotingIds.Ballot(assemblyId, 1)}\"); leave it empty unless this is a runoff.");
+        }
+
         var agenda = grains.GetGrain<IAgendaGrain>(assemblyId);
         var ballotId = await agenda.AllocateBallotAsync(ballot.AgendaItemId, ballot.Kind, caller.Actor);
         var created = await grains.GetGrain<IBallotGrain>(ballotId).CreateAsync(ballot, caller.Actor);

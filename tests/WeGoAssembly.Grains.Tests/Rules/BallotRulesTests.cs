@@ -78,4 +78,16 @@ public sealed class BallotRulesTests
         var ballot = Motion with { Kind = kind, Seats = seats, Candidates = kind == BallotKind.Election ? Election.Candidates : [] };
         Assert.Equal(field, Assert.Throws<DomainException>(() => BallotRules.Validate(ballot)).Field);
     }
+
+    [Theory]
+    [InlineData("nul\0byte")]
+    [InlineData("'; DROP TABLE grain_state; --")]
+    [InlineData("Seoul")]
+    public void A_candidates_member_city_must_be_a_member_city_id_when_given(string memberCityId)
+    {
+        var ballot = Election with { Candidates = [new("a", "A", "", "seoul"), new("b", "B", "", memberCityId)] };
+
+        Assert.Equal("ballot.candidates[1].member_city_id", Assert.Throws<DomainException>(() => BallotRules.Validate(ballot)).Field);
+        Assert.Equal(["seoul", ""], BallotRules.Validate(ballot with { Candidates = [new("a", "A", "", " seoul "), new("b", "B", "", "")] }).Candidates.Select(c => c.MemberCityId));
+    }
 }
