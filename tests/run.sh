@@ -2,6 +2,8 @@
 # Installs what the tests need and runs every test: the README's test command.
 #   PostgreSQL (Debian package; the tests start their own throwaway clusters with initdb + pg_ctl),
 #   nginx (Debian package; NginxFrontTests start their own nginx with deploy/nginx/wegoassembly.conf),
+#   chromium (Debian package, /usr/bin/chromium; the browser tests drive it through Playwright, no browser download)
+#   and fonts-nanum (Korean glyphs in their screenshots),
 #   the npm packages of the interop tests (@grpc/grpc-js, @grpc/proto-loader, @bufbuild/buf),
 #   then buf lint on the contract and every xunit test project.
 set -euo pipefail
@@ -13,6 +15,9 @@ need_apt=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# A Korean font, so that the Korean screens render as text (not boxes) in the browser tests' screenshots.
+[ -d /usr/share/fonts/truetype/nanum ] || need_apt+=(fonts-nanum)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]} from apt"
   as_root apt-get update -qq

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using WeGoAssembly.Contracts.Assemblies;
+using WeGoAssembly.Contracts.Auth;
 using WeGoAssembly.Grpc;
 using WeGoAssembly.Protos.V1;
 using WeGoAssembly.Runtime;
@@ -273,6 +274,34 @@ public abstract class AccreditationEndToEndTests : IAsyncLifetime
         Assert.All((await secretariat.ListDelegations(new() { AssemblyId = Ega })).Delegations.SelectMany(d => d.Participants),
             p => Assert.Equal(PresenceStatus.NotArrived, p.Presence));
         Assert.True((await door.CheckIn(current.QrSecret)).Changed);
+    }
+
+    [Fact]
+    public async Task A_participant_issues_their_own_badge_once_approved_but_never_another_persons()
+    {
+        var printed = await secretariat.BadgedAsync(Ega, "seoul");
+        var holder = await server.ParticipantAsync(await server.IssueAccessCodeAsync(
+            new ParticipantRef(printed.Participant.Id, Ega, "seoul", printed.Participant.GivenName)));
+        var colleague = await secretariat.Register(Ega, "seoul", "Ha-eun", ParticipantRole.Advisor, "Lee");
+        var colleagueApi = await server.ParticipantAsync(colleague.AccessCode);
+
+        var notYetApproved = await Assert.ThrowsAsync<RpcException>(() => colleagueApi.IssueBadge(colleague.Participant.Id));
+        var someoneElse = await Assert.ThrowsAsync<RpcException>(() => colleagueApi.IssueBadge(printed.Participant.Id));
+        Assert.Equal((StatusCode.FailedPrecondition, StatusCode.PermissionDenied), (notYetApproved.StatusCode, someoneElse.StatusCode));
+        Assert.Contains("not approved yet", notYetApproved.Status.Detail);
+        Assert.Contains("or to be that participant", someoneElse.Status.Detail);
+        Assert.True((await door.CheckIn(printed.QrSecret)).Changed);   // the refused call revoked nothing
+
+        await secretariat.Review(colleague.Participant.Id, AccreditationDecision.Approve);
+        var colleagueBadge = await colleagueApi.IssueBadge(colleague.Participant.Id);
+        var reissued = await holder.IssueBadge(printed.Participant.Id);
+
+        Assert.Equal(AccreditationStatus.BadgeIssued, colleagueBadge.Participant.AccreditationStatus);
+        Assert.True((await door.CheckIn(colleagueBadge.QrSecret)).Changed);
+        Assert.True(reissued.ReplacedEarlierBadge);
+        Assert.Equal(printed.BadgeNumber, reissued.BadgeNumber);
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => door.CheckOut(printed.QrSecret))).StatusCode);
+        Assert.True((await door.CheckOut(reissued.QrSecret)).Changed);
     }
 
     [Fact]

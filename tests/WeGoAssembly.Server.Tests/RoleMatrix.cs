@@ -196,12 +196,17 @@ public static class RoleMatrix
         }),
         Row("AccreditationService/ReviewAccreditation", Access.SecretariatOnly, async c =>
             new ReviewAccreditationRequest { ParticipantId = await SubmittedAsync(c), Decision = AccreditationDecision.Approve }),
-        Row("AccreditationService/IssueBadge", Access.SecretariatOnly, async c =>
-        {
-            var id = await SubmittedAsync(c);
-            await c.Secretariat.Review(id, AccreditationDecision.Approve);
-            return new IssueBadgeRequest { ParticipantId = id };
-        }),
+        // A participant may badge only themselves; the matrix's participant ("p-seoul-1") is not a registered one, so the
+        // call passes authorization and is then refused for its id.
+        Row("AccreditationService/IssueBadge", new Access(StatusCode.Unauthenticated, StatusCode.InvalidArgument, StatusCode.PermissionDenied, StatusCode.PermissionDenied, StatusCode.OK),
+            async c =>
+            {
+                if (c.Caller is MatrixCaller.ParticipantOfTheCity or MatrixCaller.ParticipantOfAnotherCity)
+                    return new IssueBadgeRequest { ParticipantId = MatrixContext.City.ParticipantId };
+                var id = await SubmittedAsync(c);
+                await c.Secretariat.Review(id, AccreditationDecision.Approve);
+                return new IssueBadgeRequest { ParticipantId = id };
+            }),
         Row("AccreditationService/CheckIn", Access.StaffOnly, async c =>
             new CheckInRequest { BadgeCode = (await c.Secretariat.BadgedAsync("ga-2023", "seoul", ParticipantRole.Observer)).QrSecret }),
         Row("AccreditationService/CheckOut", Access.StaffOnly, async c =>

@@ -72,7 +72,9 @@ public sealed class AccreditationService(IGrainFactory grains, DelegationRegiste
 
     private async Task<IssueBadgeResponse> IssueBadge(IssueBadgeRequest request, ServerCallContext context)
     {
-        var caller = auth.Require(context, Role.Secretariat);
+        // Only the secret's hash is stored, so a participant who wants their QR code on a phone or a home printer
+        // issues the badge anew; the grain still demands an approval, and the earlier QR code stops scanning.
+        var caller = auth.RequireSelfOr(context, request.ParticipantId, Role.Secretariat);
         var badge = await DelegationOf(request.ParticipantId).IssueBadgeAsync(request.ParticipantId.Trim(), caller.Actor);
         return new()
         {

@@ -202,16 +202,14 @@ public sealed class LogisticsService(IGrainFactory grains, SiteVisitManifests ma
     /// </summary>
     private (CallerIdentity Caller, ParticipantRef Participant) SelfOrStaff(ServerCallContext context, string participantId)
     {
-        var caller = auth.Authenticated(context);
         var id = (participantId ?? "").Trim();
+        var caller = auth.RequireSelfOr(context, id, Staff);
         if (IsStaff(caller))
         {
             var (assemblyId, cityId) = ParticipantIds.Parse("participant_id", id);
             return (caller, new ParticipantRef(id, assemblyId, cityId, ""));
         }
-        if (caller.Participant is { } self && caller.Roles.Contains(Role.Participant) && self.ParticipantId == id)
-            return (caller, self);
-        throw PermissionDenied(context, caller, id);
+        return (caller, caller.Participant!);
     }
 
     private static RpcException PermissionDenied(ServerCallContext context, CallerIdentity caller, string participantId)

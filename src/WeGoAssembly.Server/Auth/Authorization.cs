@@ -1,4 +1,5 @@
 using WeGoAssembly.Contracts.Auth;
+using WeGoAssembly.Grains.Rules;
 using WeGoAssembly.Grpc;
 
 namespace WeGoAssembly.Server.Auth;
@@ -41,6 +42,17 @@ public sealed class Authorization(BearerTokens tokens, TimeProvider clock)
         if (anyOf.Any(caller.Roles.Contains))
             return caller;
         throw PermissionDenied($"{MethodName(context)} needs the {string.Join(" or ", anyOf)} role; {Describe(caller)}.");
+    }
+
+    /// <summary>A signed-in user holding one of <paramref name="anyOf"/>, or the participant <paramref name="participantId"/> themselves.</summary>
+    public CallerIdentity RequireSelfOr(ServerCallContext context, string participantId, params Role[] anyOf)
+    {
+        var caller = Authenticated(context);
+        if (anyOf.Any(caller.Roles.Contains)
+            || (caller.Roles.Contains(Role.Participant) && caller.Participant is { } self && self.ParticipantId == participantId.Trim()))
+            return caller;
+        throw PermissionDenied($"{MethodName(context)} for {TextRules.Shorten(participantId.Trim())} needs the {string.Join(" or ", anyOf)} role, " +
+            $"or to be that participant; you are signed in as {caller.Actor}.");
     }
 
     /// <summary>The secretariat, or a participant of the delegation of <paramref name="memberCityId"/> to <paramref name="assemblyId"/>.</summary>
