@@ -108,9 +108,10 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var (key, value) in settings)
             startInfo.Environment["WEGO__" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
 
-        var started = new Process { StartInfo = startInfo };
+        var started = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         started.OutputDataReceived += (_, e) => Keep(e.Data);
         started.ErrorDataReceived += (_, e) => Keep(e.Data);
+        started.Exited += (_, _) => Keep($"(ServerProcess: process {started.Id} exited with code {started.ExitCode})");
         if (!File.Exists(ServerDll))
             throw new InvalidOperationException($"The server is not built: {ServerDll} is missing; build tests/WeGoAssembly.Testing, which builds it.");
         started.Start();
