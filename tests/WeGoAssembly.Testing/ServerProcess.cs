@@ -134,6 +134,8 @@ public sealed class ServerProcess : IAsyncDisposable
             // A child process gives no readiness signal other than its endpoint; poll it.
             await Task.Delay(100);
         }
+        if (!IsRunning)
+            throw new InvalidOperationException($"The server exited with code {process?.ExitCode}, yet {WebAddress} answered: another process has its port. Output:\n{Output}");
     }
 
     /// <summary>True when /healthz answers 200 (the server is up and its database answers).</summary>
@@ -208,11 +210,23 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    // The OS hands out a free port; it is released at once and bound again by the server a moment later.
+    // A free port below Linux's ephemeral range (32768-60999): no port the OS hands out on its own (a bind to
+    // port 0, the local end of an outgoing connection) can take it while the server is down between a kill and
+    // a restart on the same ports.
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, Random.Shared.Next(20_000, 32_768));
+            try
+            {
+                listener.Start();
+                return ((IPEndPoint)listener.LocalEndpoint).Port;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+                // Taken; draw another.
+            }
+        }
     }
 }
