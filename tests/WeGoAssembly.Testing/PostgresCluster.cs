@@ -18,6 +18,7 @@ public sealed class PostgresCluster : IAsyncLifetime
     private string? directory;
     private string? binDirectory;
     private int databaseCount;
+    private bool running;
 
     /// <summary>The TCP port the cluster listens on.</summary>
     public int Port { get; private set; }
@@ -40,8 +41,7 @@ public sealed class PostgresCluster : IAsyncLifetime
             // --no-sync only skips flushing initdb's own files; the server runs with fsync on.
             await RunPostgresToolAsync("initdb", ["-D", data, "-U", Superuser, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"]);
             Port = FreePort();
-            var options = $"-p {Port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=300";
-            await RunPostgresToolAsync("pg_ctl", ["start", "-D", data, "-w", "-t", "60", "-l", log, "-o", options]);
+            await StartAsync();
         }
         catch (Exception exception)
         {
@@ -50,6 +50,25 @@ public sealed class PostgresCluster : IAsyncLifetime
             directory = null;
             throw new InvalidOperationException($"The test PostgreSQL cluster did not start. Server log:\n{serverLog}", exception);
         }
+    }
+
+    /// <summary>
+    /// Stops the server (pg_ctl stop, fast mode: open connections are cut, as when the database server goes down);
+    /// the data stays. <see cref="StartAsync"/> brings it back on the same port.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        await RunPostgresToolAsync("pg_ctl", ["stop", "-D", Path.Combine(directory!, "data"), "-m", "fast", "-w", "-t", "60"]);
+        running = false;
+    }
+
+    /// <summary>Starts the server on <see cref="Port"/>; returns once it accepts connections.</summary>
+    public async Task StartAsync()
+    {
+        var options = $"-p {Port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=300";
+        await RunPostgresToolAsync("pg_ctl",
+            ["start", "-D", Path.Combine(directory!, "data"), "-w", "-t", "60", "-l", Path.Combine(directory!, "server.log"), "-o", options]);
+        running = true;
     }
 
     /// <summary>Creates an empty database and returns a connection string to it.</summary>
@@ -68,7 +87,7 @@ public sealed class PostgresCluster : IAsyncLifetime
         if (directory is null)
             return;
         NpgsqlConnection.ClearAllPools();
-        if (Port != 0)
+        if (running)
             await RunPostgresToolAsync("pg_ctl", ["stop", "-D", Path.Combine(directory, "data"), "-m", "immediate", "-w"]);
         Directory.Delete(directory, recursive: true);
         directory = null;

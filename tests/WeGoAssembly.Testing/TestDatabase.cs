@@ -23,6 +23,9 @@ public abstract class TestDatabase : IAsyncDisposable
     /// <summary>Registers this database's storage (AddSqliteStorage or AddPostgresStorage).</summary>
     public abstract IServiceCollection AddStorage(IServiceCollection services);
 
+    /// <summary>The server configuration that points a server (<see cref="ServerProcess"/>) at this database.</summary>
+    public abstract IReadOnlyDictionary<string, string?> ServerSettings { get; }
+
     /// <summary>
     /// A service provider with this database's storage and whatever <paramref name="configure"/> adds,
     /// with the schema applied when <paramref name="applySchema"/>; disposed with this database.
@@ -57,6 +60,8 @@ public abstract class TestDatabase : IAsyncDisposable
 
         public override IServiceCollection AddStorage(IServiceCollection services) => services.AddSqliteStorage(file.Path);
 
+        public override IReadOnlyDictionary<string, string?> ServerSettings => new Dictionary<string, string?> { ["Storage:SqlitePath"] = file.Path };
+
         public override async ValueTask DisposeAsync()
         {
             await base.DisposeAsync();
@@ -69,5 +74,7 @@ public abstract class TestDatabase : IAsyncDisposable
         public override StorageProvider Provider => StorageProvider.Postgres;
 
         public override IServiceCollection AddStorage(IServiceCollection services) => services.AddPostgresStorage(connectionString);
+
+        public override IReadOnlyDictionary<string, string?> ServerSettings => new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = connectionString };
     }
 }

@@ -1,6 +1,7 @@
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Grpc;
 using WeGoAssembly.Runtime;
+using WeGoAssembly.Storage;
 
 namespace WeGoAssembly.Server.Api;
 
@@ -19,6 +20,9 @@ public static class DomainStatus
             _ => StatusCode.Unknown,
         }, e.Message),
         Contracts.Voting.LedgerUnavailableException e => new Status(StatusCode.Unavailable, e.Message),
+        _ when StorageUnavailable.Is(exception) => new Status(StatusCode.Unavailable,
+            "The database is not reachable, so the request could not be completed. Retry in a few seconds (a vote retried with " +
+            "its idempotency key counts once); if this lasts, check that the database server is running and reachable."),
         InconsistentStateException => new Status(StatusCode.Aborted,
             "The record was changed by another request while this one was applied; nothing was changed by this request. Read it again and retry."),
         _ => null,
