@@ -19,6 +19,7 @@ public static class DomainStatus
             _ => StatusCode.Unknown,
         }, e.Message),
         Contracts.Voting.LedgerUnavailableException e => new Status(StatusCode.Unavailable, e.Message),
+        Storage.Postgres.NodeLeaseLostException e => new Status(StatusCode.Unavailable, e.Message),
         InconsistentStateException => new Status(StatusCode.Aborted,
             "The record was changed by another request while this one was applied; nothing was changed by this request. Read it again and retry."),
         _ => null,
