@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+
+namespace WeGoAssembly.Testing;
+
+/// <summary>
+/// The real server (src/WeGoAssembly.Server, its built dll under <c>dotnet</c>) as a child process on free
+/// loopback ports, configured only through WEGO__ environment variables, so that a test can SIGKILL it
+/// (<see cref="Kill"/>) and start it again on the same database and ports (<see cref="RestartAsync"/>).
+/// Its output is kept for failure messages (<see cref="Output"/>); disposing kills it, so no test leaks one.
+/// Settings use configuration keys ("Storage:SqlitePath", "ConnectionStrings:Postgres", "Seed:SampleData", ...);
+/// they override the defaults: sample data off, first administrator <see cref="AdminUserName"/> /
+/// <see cref="AdminPassword"/>, the per-address sign-in limit raised (every test call comes from 127.0.0.1).
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    public const string AdminUserName = "admin", AdminPassword = "correct horse battery staple";
+
+    /// <summary>How long a start may take before it fails: generous, the machine is shared.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    private const int KeptOutputLines = 300;
+    private static readonly string ServerDll = typeof(ServerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "WeGoAssembly.Server.dll").Value!;
+
+    private readonly Dictionary<string, string?> settings;
+    private readonly HttpClient web;
+    private readonly Queue<string> output = new();
+    private Process? process;
+
+    private ServerProcess(Dictionary<string, string?> settings, int grpcPort, int webPort)
+    {
+        this.settings = settings;
+        GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
+        WebAddress = new Uri($"http://127.0.0.1:{webPort}");
+        web = new HttpClient { BaseAddress = WebAddress, Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    /// <summary>The h2c gRPC endpoint, for <c>new HttpClient { BaseAddress = GrpcAddress }</c> and GrpcClient.</summary>
+    public Uri GrpcAddress { get; }
+
+    /// <summary>The web endpoint (page, /healthz, gRPC-Web).</summary>
+    public Uri WebAddress { get; }
+
+    /// <summary>True while the current process runs.</summary>
+    public bool IsRunning => process is { HasExited: false };
+
+    /// <summary>The last lines the server wrote to stdout and stderr, across restarts, for failure messages.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+                return string.Join('\n', output);
+        }
+    }
+
+    /// <summary>Starts the server with <paramref name="settings"/> and returns once /healthz answers healthy.</summary>
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var (grpcPort, webPort) = (FreePort(), FreePort());
+        var all = new Dictionary<string, string?>
+        {
+            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{grpcPort}",
+            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+            ["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{webPort}",
+            ["Kestrel:Endpoints:Web:Protocols"] = "Http1",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Seed:SampleData"] = "false",
+            ["Auth:InitialAdmin:UserName"] = AdminUserName,
+            ["Auth:InitialAdmin:Password"] = AdminPassword,
+            ["Auth:SignIn:MaxAttemptsPerClientPerMinute"] = "10000",
+        };
+        foreach (var (key, value) in settings)
+            all[key] = value;
+        var server = new ServerProcess(all, grpcPort, webPort);
+        try
+        {
+            await server.RestartAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts the server again on the same settings and ports (killing the current process if it still runs)
+    /// and returns once /healthz answers healthy.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        Kill();
+        var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [ServerDll])
+        {
+            // The content root: where appsettings.json is.
+            WorkingDirectory = Path.GetDirectoryName(ServerDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var inherited in startInfo.Environment.Keys.Where(k => k.StartsWith("WEGO__", StringComparison.OrdinalIgnoreCase)).ToList())
+            startInfo.Environment.Remove(inherited);
+        foreach (var (key, value) in settings)
+            startInfo.Environment["WEGO__" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
+
+        var started = new Process { StartInfo = startInfo };
+        started.OutputDataReceived += (_, e) => Keep(e.Data);
+        started.ErrorDataReceived += (_, e) => Keep(e.Data);
+        if (!File.Exists(ServerDll))
+            throw new InvalidOperationException($"The server is not built: {ServerDll} is missing; build tests/WeGoAssembly.Testing, which builds it.");
+        started.Start();
+        process = started;
+        started.BeginOutputReadLine();
+        started.BeginErrorReadLine();
+        await WaitHealthyAsync(StartTimeout);
+    }
+
+    /// <summary>Waits until /healthz answers 200; fails at once if the process exits, with its output.</summary>
+    public async Task WaitHealthyAsync(TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await IsHealthyAsync())
+        {
+            if (!IsRunning)
+                throw new InvalidOperationException($"The server exited with code {process?.ExitCode} before /healthz answered. Output:\n{Output}");
+            if (clock.Elapsed > timeout)
+                throw new TimeoutException($"/healthz did not answer healthy within {timeout.TotalSeconds:F0} s. Output:\n{Output}");
+            // A child process gives no readiness signal other than its endpoint; poll it.
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>True when /healthz answers 200 (the server is up and its database answers).</summary>
+    public async Task<bool> IsHealthyAsync() => (await HealthAsync())?.Status == HttpStatusCode.OK;
+
+    /// <summary>/healthz's status code and body, or null when nothing answers.</summary>
+    public async Task<(HttpStatusCode Status, string Body)?> HealthAsync()
+    {
+        try
+        {
+            using var response = await web.GetAsync("/healthz");
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>SIGKILL: the process dies at once, with no shutdown code run; returns once it is gone.</summary>
+    public void Kill()
+    {
+        if (process is null)
+            return;
+        if (!process.HasExited)
+            process.Kill();
+        process.WaitForExit();
+        process.Dispose();
+        process = null;
+    }
+
+    /// <summary>SIGTERM, the graceful shutdown; SIGKILL if it has not exited within <paramref name="timeout"/>. Returns the exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan timeout)
+    {
+        if (process is null)
+            throw new InvalidOperationException("The server is not running.");
+        if (!process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+            using var wait = new CancellationTokenSource(timeout);
+            try
+            {
+                await process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Keep($"(ServerProcess: no exit within {timeout.TotalSeconds:F0} s of SIGTERM; killed)");
+            }
+        }
+        var exitCode = process.HasExited ? process.ExitCode : -1;
+        Kill();
+        return exitCode;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        web.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+            return;
+        lock (output)
+        {
+            output.Enqueue(line);
+            if (output.Count > KeptOutputLines)
+                output.Dequeue();
+        }
+    }
+
+    // The OS hands out a free port; it is released at once and bound again by the server a moment later.
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
