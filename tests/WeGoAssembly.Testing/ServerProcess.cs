@@ -75,7 +75,8 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         foreach (var (key, value) in settings)
             all[key] = value;
-        var server = new ServerProcess(all, grpcPort, webPort);
+        // Addresses from the final settings: a test may choose the ports itself.
+        var server = new ServerProcess(all, new Uri(all["Kestrel:Endpoints:Grpc:Url"]!).Port, new Uri(all["Kestrel:Endpoints:Web:Url"]!).Port);
         try
         {
             await server.RestartAsync();
@@ -164,6 +165,12 @@ public sealed class ServerProcess : IAsyncDisposable
         process = null;
     }
 
+    /// <summary>SIGSTOP: the process freezes (its sockets stay open, nothing of it runs) until <see cref="ResumeAsync"/>, as in a long GC pause or a hung VM.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT: a paused process runs on.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
     /// <summary>SIGTERM, the graceful shutdown; SIGKILL if it has not exited within <paramref name="timeout"/>. Returns the exit code.</summary>
     public async Task<int> StopAsync(TimeSpan timeout)
     {
@@ -195,6 +202,14 @@ public sealed class ServerProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    private async Task SignalAsync(string signal)
+    {
+        if (process is null)
+            throw new InvalidOperationException("The server is not running.");
+        using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     private void Keep(string? line)
     {
         if (line is null)
@@ -207,8 +222,8 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    // The OS hands out a free port; it is released at once and bound again by the server a moment later.
-    private static int FreePort()
+    /// <summary>A free loopback port: the OS hands one out; it is released at once and bound again by the server a moment later.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -84,7 +84,12 @@ public static partial class WeGoAssemblyHost
     {
         await app.Services.ApplyStorageSchemaAsync();
         if (app.Services.GetService<NodeLeaseKeeper>() is { } lease)
+        {
+            // What a standby can prepare without writing, so that a takeover only has to start it: Quartz's
+            // scheduler, created (its tables validated) but not started.
+            await app.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler(app.Lifetime.ApplicationStopping);
             await lease.WaitUntilActiveAsync(app.Lifetime.ApplicationStopping);
+        }
         await app.Services.GetRequiredService<AuthStartup>().RunAsync(app.Lifetime.ApplicationStopping);
         var options = app.Services.GetRequiredService<WeGoOptions>();
         if (options.SeedSampleData)
