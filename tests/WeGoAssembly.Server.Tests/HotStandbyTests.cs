@@ -124,6 +124,19 @@ public sealed class HotStandbyTests(PostgresCluster cluster, ITestOutputHelper o
         Assert.Equal(0, await ScalarAsync(database, "SELECT count(*) FROM grain_state WHERE grain_key = 'gangseo-gu'"));
     }
 
+    [Fact]
+    public async Task A_graceful_stop_releases_the_lease_so_that_a_standby_takes_it_at_once()
+    {
+        var database = await cluster.CreateDatabaseAsync();
+        var server = await WeGoServer.StartAsync(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = database, ["Lease:NodeId"] = "node-a" });
+        Assert.Equal(1, await ScalarAsync(database, "SELECT count(*) FROM node_lease WHERE holder = 'node-a' AND epoch = 1 AND expires_at > clock_timestamp()"));
+
+        await server.DisposeAsync();
+
+        Assert.Equal(1, await ScalarAsync(database, "SELECT count(*) FROM node_lease WHERE holder = 'node-a' AND expires_at <= clock_timestamp()"));
+        Assert.Equal(2, await ScalarAsync(database, "SELECT node_lease_take('node-b', interval '1 minute')"));
+    }
+
     private static Dictionary<string, string?> Node(string database, string nodeId, int? grpcPort = null, int? webPort = null)
     {
         var settings = new Dictionary<string, string?>
