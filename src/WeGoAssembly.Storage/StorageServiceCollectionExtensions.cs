@@ -29,7 +29,8 @@ public static class StorageServiceCollectionExtensions
 
     /// <summary>
     /// PostgreSQL through one <see cref="NpgsqlDataSource"/> (also registered, for raw SQL): the
-    /// production store. Registers the same services as <see cref="AddSqliteStorage"/>.
+    /// production store. Registers the same services as <see cref="AddSqliteStorage"/>, and the
+    /// <see cref="NodeLease"/> that fences writes once the process takes it (the host does, for a hot standby).
     /// </summary>
     public static IServiceCollection AddPostgresStorage(this IServiceCollection services, string connectionString)
     {
@@ -38,6 +39,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString)
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
             .Build());
+        services.AddSingleton<NodeLease>();
         services.AddSingleton<PostgresConnectionFactory>();
         services.AddSingleton<IDbConnectionFactory>(sp => sp.GetRequiredService<PostgresConnectionFactory>());
         services.AddSingleton<PostgresGrainStorage>();

@@ -8,6 +8,9 @@ public sealed class PostgresStorageTests(PostgresCluster cluster) : GrainStorage
 {
     protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.PostgresAsync(cluster);
 
+    // The node lease of the hot standby exists on PostgreSQL only.
+    protected override IReadOnlyList<string> ScriptNames => [.. base.ScriptNames, "node-lease"];
+
     [Fact]
     public async Task Journal_cannot_be_truncated()
     {

@@ -75,7 +75,8 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         foreach (var (key, value) in settings)
             all[key] = value;
-        var server = new ServerProcess(all, grpcPort, webPort);
+        // Addresses from the final settings: a test may choose the ports itself.
+        var server = new ServerProcess(all, new Uri(all["Kestrel:Endpoints:Grpc:Url"]!).Port, new Uri(all["Kestrel:Endpoints:Web:Url"]!).Port);
         try
         {
             await server.RestartAsync();
@@ -167,6 +168,12 @@ public sealed class ServerProcess : IAsyncDisposable
         process = null;
     }
 
+    /// <summary>SIGSTOP: the process freezes (its sockets stay open, nothing of it runs) until <see cref="ResumeAsync"/>, as in a long GC pause or a hung VM.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT: a paused process runs on.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
     /// <summary>SIGTERM, the graceful shutdown; SIGKILL if it has not exited within <paramref name="timeout"/>. Returns the exit code.</summary>
     public async Task<int> StopAsync(TimeSpan timeout)
     {
@@ -198,6 +205,14 @@ public sealed class ServerProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    private async Task SignalAsync(string signal)
+    {
+        if (process is null)
+            throw new InvalidOperationException("The server is not running.");
+        using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     private void Keep(string? line)
     {
         if (line is null)
@@ -213,7 +228,7 @@ public sealed class ServerProcess : IAsyncDisposable
     // A free port below Linux's ephemeral range (32768-60999): no port the OS hands out on its own (a bind to
     // port 0, the local end of an outgoing connection) can take it while the server is down between a kill and
     // a restart on the same ports.
-    private static int FreePort()
+    public static int FreePort()
     {
         while (true)
         {

@@ -20,6 +20,7 @@ public static class DomainStatus
             _ => StatusCode.Unknown,
         }, e.Message),
         Contracts.Voting.LedgerUnavailableException e => new Status(StatusCode.Unavailable, e.Message),
+        Storage.Postgres.NodeLeaseLostException e => new Status(StatusCode.Unavailable, e.Message),
         _ when StorageUnavailable.Is(exception) => new Status(StatusCode.Unavailable,
             "The database is not reachable, so the request could not be completed. Retry in a few seconds (a vote retried with " +
             "its idempotency key counts once); if this lasts, check that the database server is running and reachable."),

@@ -24,9 +24,17 @@ public static partial class WeGoAssemblyHost
         services.AddSingleton(TimeProvider.System);
 
         if (options.PostgresConnectionString.Length > 0)
+        {
             services.AddPostgresStorage(options.PostgresConnectionString);
+            // The first hosted service, so it stops last: the lease is released after every write.
+            services.AddSingleton(LeaseOptions.From(builder.Configuration));
+            services.AddSingleton<NodeLeaseKeeper>();
+            services.AddHostedService(sp => sp.GetRequiredService<NodeLeaseKeeper>());
+        }
         else
+        {
             services.AddSqliteStorage(options.SqlitePath);
+        }
 
         services.AddGrainRuntime(o => o.IdleTimeout = options.GrainIdleTimeout);
         services.AddBallotLedger();
@@ -70,10 +78,20 @@ public static partial class WeGoAssemblyHost
         return builder;
     }
 
-    /// <summary>Applies the schema, seeds sample data, lays out the pipeline and starts listening.</summary>
+    /// <summary>
+    /// Applies the schema; on PostgreSQL waits as the standby until this node holds the node lease; then
+    /// seeds sample data, lays out the pipeline and starts listening.
+    /// </summary>
     public static async Task StartWeGoAssemblyAsync(this WebApplication app)
     {
         await app.Services.ApplyStorageSchemaAsync();
+        if (app.Services.GetService<NodeLeaseKeeper>() is { } lease)
+        {
+            // What a standby can prepare without writing, so that a takeover only has to start it: Quartz's
+            // scheduler, created (its tables validated) but not started.
+            await app.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler(app.Lifetime.ApplicationStopping);
+            await lease.WaitUntilActiveAsync(app.Lifetime.ApplicationStopping);
+        }
         await app.Services.GetRequiredService<AuthStartup>().RunAsync(app.Lifetime.ApplicationStopping);
         var options = app.Services.GetRequiredService<WeGoOptions>();
         if (options.SeedSampleData)

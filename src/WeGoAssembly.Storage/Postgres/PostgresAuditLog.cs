@@ -8,12 +8,12 @@ namespace WeGoAssembly.Storage.Postgres;
 public sealed class PostgresAuditLog(PostgresConnectionFactory connections) : AuditLog(connections)
 {
     /// <summary>Binds an entry's @actor, @action, @subject and @details for the audited state write's INSERT.</summary>
-    internal static void AddRecord(NpgsqlCommand command, AuditRecord audit)
+    internal static void AddRecord(NpgsqlParameterCollection parameters, AuditRecord audit)
     {
-        command.Parameters.AddWithValue("actor", audit.Actor);
-        command.Parameters.AddWithValue("action", audit.Action);
-        command.Parameters.AddWithValue("subject", audit.Subject);
-        command.Parameters.AddWithValue("details", audit.Details);
+        parameters.AddWithValue("actor", audit.Actor);
+        parameters.AddWithValue("action", audit.Action);
+        parameters.AddWithValue("subject", audit.Subject);
+        parameters.AddWithValue("details", audit.Details);
     }
 
     // starts_with, not LIKE: no character of the prefix is a wildcard. The columns' "C" collation

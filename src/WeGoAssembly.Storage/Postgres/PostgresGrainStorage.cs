@@ -5,8 +5,11 @@ using WeGoAssembly.Runtime;
 
 namespace WeGoAssembly.Storage.Postgres;
 
-/// <summary>Grain states and journals in PostgreSQL (schema: deploy/sql/postgres).</summary>
-public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource) : IGrainStorage, IJournalStorage
+/// <summary>
+/// Grain states and journals in PostgreSQL (schema: deploy/sql/postgres). Every write is fenced by the
+/// node lease (<see cref="NodeLease"/>) once this process holds one.
+/// </summary>
+public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource, NodeLease lease) : IGrainStorage, IJournalStorage
 {
     public async Task<StoredState?> ReadAsync(GrainId grain, string stateName, CancellationToken ct)
     {
@@ -14,7 +17,7 @@ public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource) : IGrainSt
             SELECT etag, payload::text FROM grain_state
             WHERE grain_type = @type AND grain_key = @key AND state_name = @name AND payload IS NOT NULL
             """);
-        AddKey(command, grain, stateName);
+        AddKey(command.Parameters, grain, stateName);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct)
             ? new StoredState(reader.GetInt64(0).ToString(CultureInfo.InvariantCulture), reader.GetString(1))
@@ -46,9 +49,10 @@ public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource) : IGrainSt
               WHERE grain_type = @type AND grain_key = @key AND state_name = @name AND etag = @etag
               RETURNING etag
               """;
-        // An audited write is one statement, hence one transaction: the audit row is inserted once per
-        // state row written, so a write that matched nothing (a conflict) inserts no audit row either.
-        await using var command = dataSource.CreateCommand(audit is null
+        // An audited write is one statement (behind the lease fence, in the same implicit transaction): the
+        // audit row is inserted once per state row written, so a write that matched nothing (a conflict)
+        // inserts no audit row either.
+        var command = new NpgsqlBatchCommand(audit is null
             ? write
             : $"""
               WITH written AS (
@@ -59,13 +63,14 @@ public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource) : IGrainSt
               )
               SELECT etag FROM written
               """);
-        AddKey(command, grain, stateName);
+        AddKey(command.Parameters, grain, stateName);
         command.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, json);
         if (expectedEtag is not null)
             command.Parameters.AddWithValue("etag", expected);
         if (audit is not null)
-            PostgresAuditLog.AddRecord(command, audit);
-        var etag = await command.ExecuteScalarAsync(ct);
+            PostgresAuditLog.AddRecord(command.Parameters, audit);
+        await using var batch = lease.Batch(null, null, command);
+        var etag = await lease.RunAsync(() => batch.ExecuteScalarAsync(ct));
         return etag is long version
             ? version.ToString(CultureInfo.InvariantCulture)
             : throw StorageConflict.State(grain, stateName, expectedEtag);
@@ -78,28 +83,29 @@ public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource) : IGrainSt
             throw StorageConflict.State(grain, stateName, expectedEtag);
 
         // Clearing keeps a tombstone with a new etag, so that no etag is ever handed out twice.
-        await using var command = dataSource.CreateCommand(expectedEtag is null
-            ? """
-              SELECT count(*) FROM grain_state
-              WHERE grain_type = @type AND grain_key = @key AND state_name = @name AND payload IS NOT NULL
-              """
-            : """
-              UPDATE grain_state
-              SET etag = etag + 1, payload = NULL, updated_at = now()
-              WHERE grain_type = @type AND grain_key = @key AND state_name = @name AND etag = @etag
-              """);
-        AddKey(command, grain, stateName);
+        // Clearing what was never stored writes nothing: it only checks that nothing is stored.
         if (expectedEtag is null)
         {
-            if ((long)(await command.ExecuteScalarAsync(ct))! != 0)
+            await using var check = dataSource.CreateCommand("""
+                SELECT count(*) FROM grain_state
+                WHERE grain_type = @type AND grain_key = @key AND state_name = @name AND payload IS NOT NULL
+                """);
+            AddKey(check.Parameters, grain, stateName);
+            if ((long)(await check.ExecuteScalarAsync(ct))! != 0)
                 throw StorageConflict.State(grain, stateName, expectedEtag);
+            return;
         }
-        else
-        {
-            command.Parameters.AddWithValue("etag", expected);
-            if (await command.ExecuteNonQueryAsync(ct) != 1)
-                throw StorageConflict.State(grain, stateName, expectedEtag);
-        }
+        var clear = new NpgsqlBatchCommand("""
+            UPDATE grain_state
+            SET etag = etag + 1, payload = NULL, updated_at = now()
+            WHERE grain_type = @type AND grain_key = @key AND state_name = @name AND etag = @etag
+            """);
+        AddKey(clear.Parameters, grain, stateName);
+        clear.Parameters.AddWithValue("etag", expected);
+        await using var batch = lease.Batch(null, null, clear);
+        await lease.RunAsync(() => batch.ExecuteNonQueryAsync(ct));
+        if (clear.RecordsAffected != 1)
+            throw StorageConflict.State(grain, stateName, expectedEtag);
     }
 
     public IAsyncEnumerable<StoredGrainState> ScanAsync(string grainType, string stateName, string? afterKey, int limit, CancellationToken ct) =>
@@ -131,7 +137,7 @@ public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource) : IGrainSt
             SELECT COALESCE(max(sequence) + 1, 0) FROM grain_journal
             WHERE grain_type = @type AND grain_key = @key AND journal_name = @name
             """);
-        AddKey(command, grain, journalName);
+        AddKey(command.Parameters, grain, journalName);
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
@@ -141,7 +147,7 @@ public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource) : IGrainSt
             return;
         // One statement, so all events or none: it inserts nothing unless the event before
         // expectedVersion exists, and a concurrent append of the same sequence is a unique violation.
-        await using var command = dataSource.CreateCommand("""
+        var command = new NpgsqlBatchCommand("""
             INSERT INTO grain_journal (grain_type, grain_key, journal_name, sequence, recorded_at, payload)
             SELECT @type, @key, @name, @expected + e.ordinality - 1, now(), e.payload::jsonb
             FROM unnest(@payloads) WITH ORDINALITY AS e(payload, ordinality)
@@ -149,19 +155,19 @@ public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource) : IGrainSt
                 SELECT 1 FROM grain_journal
                 WHERE grain_type = @type AND grain_key = @key AND journal_name = @name AND sequence = @expected - 1)
             """);
-        AddKey(command, grain, journalName);
+        AddKey(command.Parameters, grain, journalName);
         command.Parameters.AddWithValue("expected", expectedVersion);
         command.Parameters.AddWithValue("payloads", NpgsqlDbType.Array | NpgsqlDbType.Text, jsonEvents.ToArray());
-        int inserted;
+        await using var batch = lease.Batch(null, null, command);
         try
         {
-            inserted = await command.ExecuteNonQueryAsync(ct);
+            await lease.RunAsync(() => batch.ExecuteNonQueryAsync(ct));
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             throw StorageConflict.Journal(grain, journalName, expectedVersion, exception);
         }
-        if (inserted != jsonEvents.Count)
+        if (command.RecordsAffected != jsonEvents.Count)
             throw StorageConflict.Journal(grain, journalName, expectedVersion);
     }
 
@@ -173,7 +179,7 @@ public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource) : IGrainSt
             ORDER BY sequence
             LIMIT @limit
             """);
-        AddKey(command, grain, journalName);
+        AddKey(command.Parameters, grain, journalName);
         command.Parameters.AddWithValue("from", fromVersion);
         command.Parameters.AddWithValue("limit", maxCount);
         var events = new List<StoredEvent>();
@@ -183,10 +189,10 @@ public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource) : IGrainSt
         return events;
     }
 
-    private static void AddKey(NpgsqlCommand command, GrainId grain, string name)
+    private static void AddKey(NpgsqlParameterCollection parameters, GrainId grain, string name)
     {
-        command.Parameters.AddWithValue("type", grain.Type);
-        command.Parameters.AddWithValue("key", grain.Key);
-        command.Parameters.AddWithValue("name", name);
+        parameters.AddWithValue("type", grain.Type);
+        parameters.AddWithValue("key", grain.Key);
+        parameters.AddWithValue("name", name);
     }
 }

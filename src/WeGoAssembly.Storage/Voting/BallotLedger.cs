@@ -97,8 +97,9 @@ public abstract partial class BallotLedger : IBallotLedger, IAsyncDisposable
             {
                 LogBatchFailed(logger, exception, votes.Count);
                 await ResetAsync().ConfigureAwait(false);
-                var failure = new LedgerUnavailableException(
-                    "The vote could not be stored (the database refused the commit); it was not counted. Retry.", exception);
+                var failure = new LedgerUnavailableException(exception is Postgres.NodeLeaseLostException
+                    ? exception.Message
+                    : "The vote could not be stored (the database refused the commit); it was not counted. Retry.", exception);
                 foreach (var pending in batch)
                 {
                     if (pending.Vote is null)

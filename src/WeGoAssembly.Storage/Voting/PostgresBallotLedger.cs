@@ -2,15 +2,16 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 using WeGoAssembly.Contracts.Voting;
+using WeGoAssembly.Storage.Postgres;
 
 namespace WeGoAssembly.Storage.Voting;
 
 /// <summary>
 /// The vote ledger on PostgreSQL: a batch is two statements over arrays (unnest), the voter rows and
 /// the counter upserts, sent together in one transaction — two round trips and one WAL flush per batch
-/// however many votes it holds.
+/// however many votes it holds, behind the node lease's fence (<see cref="NodeLease"/>).
 /// </summary>
-public sealed class PostgresBallotLedger(NpgsqlDataSource dataSource, ILogger<PostgresBallotLedger> logger) : BallotLedger(logger)
+public sealed class PostgresBallotLedger(NpgsqlDataSource dataSource, NodeLease lease, ILogger<PostgresBallotLedger> logger) : BallotLedger(logger)
 {
     protected override async Task WriteBatchAsync(IReadOnlyList<LedgerVote> votes, CancellationToken ct)
     {
@@ -26,14 +27,13 @@ public sealed class PostgresBallotLedger(NpgsqlDataSource dataSource, ILogger<Po
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var batch = new NpgsqlBatch(connection, transaction);
         var voters = new NpgsqlBatchCommand("""
             INSERT INTO ballot_voter (ballot_id, member_city_id, idempotency_key, receipt_id, cast_by, choice)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
             """);
         foreach (var array in new object[] { ballots, members, keys, receipts, casters, choices })
             voters.Parameters.Add(new NpgsqlParameter { Value = array, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        batch.BatchCommands.Add(voters);
+        await using var batch = lease.Batch(connection, transaction, voters);
         if (increments.Count > 0)
         {
             var tally = new NpgsqlBatchCommand("""
@@ -46,7 +46,7 @@ public sealed class PostgresBallotLedger(NpgsqlDataSource dataSource, ILogger<Po
             tally.Parameters.Add(new NpgsqlParameter { Value = increments.Values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
             batch.BatchCommands.Add(tally);
         }
-        await batch.ExecuteNonQueryAsync(ct);
+        await lease.RunAsync(() => batch.ExecuteNonQueryAsync(ct));
         await transaction.CommitAsync(ct);
     }
 
