@@ -107,9 +107,11 @@ public sealed class VotingService(IGrainFactory grains, Authorization auth, Voti
         var ct = context.CancellationToken;
         try
         {
-            do
-                await stream.WriteAsync(new() { Quorum = (await assembly.GetQuorumAsync()).ToProto() }, ct);
-            while (await watch.Changes.ReadAsync(ct));
+            while (true)
+            {
+                await stream.WriteAsync(await watch.CurrentAsync(async () => new WatchQuorumResponse { Quorum = (await assembly.GetQuorumAsync()).ToProto() }), ct);
+                await watch.ChangedAsync(ct);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -127,11 +129,18 @@ public sealed class VotingService(IGrainFactory grains, Authorization auth, Voti
         {
             while (true)
             {
-                var view = await ballot.GetAsync();
-                await stream.WriteAsync(new() { Ballot = view.Ballot.ToProto(), Tally = view.Tally.ToProto(), Result = view.Result?.ToProto() }, ct);
-                if (view.Ballot.Status == Contracts.Voting.BallotStatus.Closed)
+                // One grain call and one proto message per change, shared by every watcher of the ballot (never changed after).
+                // The result goes without its per-member records (GetBallotResult has them): with 10,000 members they are
+                // ~350 KB, which thousands of watchers would each be sent and buffer at the close.
+                var message = await watch.CurrentAsync(async () =>
+                {
+                    var view = await ballot.GetAsync();
+                    return new WatchBallotResponse { Ballot = view.Ballot.ToProto(), Tally = view.Tally.ToProto(), Result = view.Result is { } result ? (result with { Members = [] }).ToProto() : null };
+                });
+                await stream.WriteAsync(message, ct);
+                if (message.Ballot.Status == Protos.V1.BallotStatus.Closed)
                     return;   // the last message carries the result
-                await watch.Changes.ReadAsync(ct);
+                await watch.ChangedAsync(ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
