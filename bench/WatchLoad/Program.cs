@@ -105,7 +105,8 @@ foreach (var failed in streams.Where(s => s.Error is not null).Take(3))
 Console.WriteLine($"watchers with the final closed result, count = ledger ({ledgerCount}), stream ended OK: {complete} of {watchers}" +
     (notMonotonic > 0 ? $"; {notMonotonic} saw the count go down" : ""));
 var messages = streams.Sum(s => s.Messages.Count);
-Console.WriteLine($"messages received: {messages} ({(double)messages / watchers:F1} per watcher; the final one {result.CalculateSize() / 1024.0:F0} KiB with its {result.Members.Count} member records)");
+var final = streams[0].Last!;
+Console.WriteLine($"messages received: {messages} ({(double)messages / watchers:F1} per watcher; the final one {final.CalculateSize():N0} bytes, with {final.Result.Members.Count} member records)");
 
 // Delay of vote k on watcher w: the k-th acknowledgement reached the voting client at A_k (acknowledgements in time
 // order), so k votes were durable then; the vote has appeared on w when w has received a message with votes_cast >= k.

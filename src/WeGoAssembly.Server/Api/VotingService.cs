@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Accreditation;
@@ -138,15 +139,24 @@ public sealed class VotingService(IGrainFactory grains, Authorization auth, Voti
                     return new WatchBallotResponse { Ballot = view.Ballot.ToProto(), Tally = view.Tally.ToProto(), Result = view.Result is { } result ? (result with { Members = [] }).ToProto() : null };
                 });
                 await stream.WriteAsync(message, ct);
+                var sent = Stopwatch.GetTimestamp();
                 if (message.Ballot.Status == Protos.V1.BallotStatus.Closed)
                     return;   // the last message carries the result
                 await watch.ChangedAsync(ct);
+                // During a surge the count changes with every group commit: at most one message per watcher per
+                // BallotWatchInterval (the changes in between go out as one, the latest), so the work is bounded by
+                // watchers x 5 per second whatever the vote rate, and a slow reader is not sent a backlog of stale counts.
+                var wait = BallotWatchInterval - Stopwatch.GetElapsedTime(sent);
+                if (wait > TimeSpan.Zero)
+                    await Task.Delay(wait, ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
     }
+
+    private static readonly TimeSpan BallotWatchInterval = TimeSpan.FromMilliseconds(200);
 
     private IBallotGrain Ballot(string ballotId)
     {
