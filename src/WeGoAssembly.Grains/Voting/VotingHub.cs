@@ -1,17 +1,19 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 
 namespace WeGoAssembly.Grains.Voting;
 
 /// <summary>
 /// Change notices for live streams, per topic ("quorum/{assemblyId}", "ballot/{ballotId}"): grains call
-/// <see cref="Notify"/> after a durable change; each watcher holds a one-slot channel that is signalled
-/// (changes arriving faster than a watcher reads are coalesced into one), and then reads the current
-/// state itself. The version number per topic lets a ballot grain see that the presence it cached is stale.
+/// <see cref="Notify"/> after a durable change. A notice costs the same however many watch: it moves the
+/// topic's version on and completes one shared signal. Watchers read the current state through
+/// <see cref="Watch.CurrentAsync"/>, one read per change shared by all of them, so thousands of watchers
+/// of a ballot make one grain call per change, not one each; a watcher busy writing skips the changes it
+/// missed and next gets the latest state, so nothing queues up behind a slow one. The version also lets
+/// a ballot grain see that the presence it cached is stale.
 /// </summary>
 public sealed class VotingHub
 {
-    private readonly ConcurrentDictionary<string, Topic> topics = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WatchedTopic> topics = new(StringComparer.Ordinal);
 
     public static string QuorumTopic(string assemblyId) => "quorum/" + assemblyId;
 
@@ -22,40 +24,80 @@ public sealed class VotingHub
 
     public void Notify(string topic)
     {
-        var t = topics.GetOrAdd(topic, static _ => new Topic());
+        var t = topics.GetOrAdd(topic, static _ => new WatchedTopic());
+        // Version first, then the signal: a watcher that read the old version is either woken here or sees the new one.
         Interlocked.Increment(ref t.Version);
-        Channel<bool>[] watchers;
-        lock (t.Watchers)
-        {
-            if (t.Watchers.Count == 0)
-                return;
-            watchers = [.. t.Watchers];
-        }
-        foreach (var watcher in watchers)
-            watcher.Writer.TryWrite(true);
+        Interlocked.Exchange(ref t.Changed, WatchedTopic.NewSignal()).TrySetResult();
     }
 
-    /// <summary>Starts watching: the reader gets one item after each change (coalesced); dispose to stop.</summary>
+    /// <summary>Starts watching a topic; dispose to stop.</summary>
     public Watch Subscribe(string topic)
     {
-        var t = topics.GetOrAdd(topic, static _ => new Topic());
-        var channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        lock (t.Watchers)
-            t.Watchers.Add(channel);
-        return new Watch(channel.Reader, () => { lock (t.Watchers) t.Watchers.Remove(channel); channel.Writer.TryComplete(); });
-    }
-
-    private sealed class Topic
-    {
-        public long Version;
-        public readonly List<Channel<bool>> Watchers = [];
+        var t = topics.GetOrAdd(topic, static _ => new WatchedTopic());
+        lock (t)
+            t.Watchers++;
+        return new Watch(t);
     }
 }
 
-/// <summary>A subscription to a topic of <see cref="VotingHub"/>.</summary>
-public sealed class Watch(ChannelReader<bool> changes, Action stop) : IDisposable
+/// <summary>A topic's version, its change signal and the state its watchers last read (guarded by locking the topic).</summary>
+internal sealed class WatchedTopic
 {
-    public ChannelReader<bool> Changes { get; } = changes;
+    public long Version;
+    public TaskCompletionSource Changed = NewSignal();
+    public int Watchers;
+    public (long Version, Task Read)? Current;
 
-    public void Dispose() => stop();
+    // Continuations run on the thread pool, never inside the grain turn or batch completion that notified.
+    public static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>A subscription to a topic of <see cref="VotingHub"/>.</summary>
+public sealed class Watch : IDisposable
+{
+    private readonly WatchedTopic topic;
+    private long seen;
+    private bool disposed;
+
+    internal Watch(WatchedTopic topic) => this.topic = topic;
+
+    /// <summary>
+    /// The topic's current state as <paramref name="read"/> returns it: the first watcher to ask after a change
+    /// runs it, the others asking at the same version share its task (a failed read is run again by the next one).
+    /// </summary>
+    public Task<T> CurrentAsync<T>(Func<Task<T>> read)
+        where T : class
+    {
+        lock (topic)
+        {
+            // The version is taken before the read starts, so the state read includes every change up to it.
+            seen = Interlocked.Read(ref topic.Version);
+            if (topic.Current is { } current && current.Version == seen && current.Read is Task<T> shared && !shared.IsFaulted && !shared.IsCanceled)
+                return shared;
+            var fresh = Task.Run(read);
+            topic.Current = (seen, fresh);
+            return fresh;
+        }
+    }
+
+    /// <summary>Completes when the topic has changed since the state last returned by <see cref="CurrentAsync"/>.</summary>
+    public Task ChangedAsync(CancellationToken cancellationToken)
+    {
+        // The signal before the version: a change after this read completes this very signal.
+        var signal = Volatile.Read(ref topic.Changed);
+        return Interlocked.Read(ref topic.Version) != seen ? Task.CompletedTask : signal.Task.WaitAsync(cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        lock (topic)
+        {
+            if (disposed)
+                return;
+            disposed = true;
+            // The last watcher gone, the state read for them (a closed ballot's whole result) is not kept.
+            if (--topic.Watchers == 0)
+                topic.Current = null;
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Accreditation;
@@ -128,9 +129,11 @@ public sealed class VotingService(IGrainFactory grains, Authorization auth, Voti
         var ct = context.CancellationToken;
         try
         {
-            do
-                await stream.WriteAsync(new() { Quorum = (await assembly.GetQuorumAsync()).ToProto() }, ct);
-            while (await watch.Changes.ReadAsync(ct));
+            while (true)
+            {
+                await stream.WriteAsync(await watch.CurrentAsync(async () => new WatchQuorumResponse { Quorum = (await assembly.GetQuorumAsync()).ToProto() }), ct);
+                await watch.ChangedAsync(ct);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -148,17 +151,33 @@ public sealed class VotingService(IGrainFactory grains, Authorization auth, Voti
         {
             while (true)
             {
-                var view = await ballot.GetAsync();
-                await stream.WriteAsync(new() { Ballot = view.Ballot.ToProto(), Tally = view.Tally.ToProto(), Result = view.Result?.ToProto() }, ct);
-                if (view.Ballot.Status == Contracts.Voting.BallotStatus.Closed)
+                // One grain call and one proto message per change, shared by every watcher of the ballot (never changed after).
+                // The result goes without its per-member records (GetBallotResult has them): with 10,000 members they are
+                // ~350 KB, which thousands of watchers would each be sent and buffer at the close.
+                var message = await watch.CurrentAsync(async () =>
+                {
+                    var view = await ballot.GetAsync();
+                    return new WatchBallotResponse { Ballot = view.Ballot.ToProto(), Tally = view.Tally.ToProto(), Result = view.Result is { } result ? (result with { Members = [] }).ToProto() : null };
+                });
+                await stream.WriteAsync(message, ct);
+                var sent = Stopwatch.GetTimestamp();
+                if (message.Ballot.Status == Protos.V1.BallotStatus.Closed)
                     return;   // the last message carries the result
-                await watch.Changes.ReadAsync(ct);
+                await watch.ChangedAsync(ct);
+                // During a surge the count changes with every group commit: at most one message per watcher per
+                // BallotWatchInterval (the changes in between go out as one, the latest), so the work is bounded by
+                // watchers x 5 per second whatever the vote rate, and a slow reader is not sent a backlog of stale counts.
+                var wait = BallotWatchInterval - Stopwatch.GetElapsedTime(sent);
+                if (wait > TimeSpan.Zero)
+                    await Task.Delay(wait, ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
     }
+
+    private static readonly TimeSpan BallotWatchInterval = TimeSpan.FromMilliseconds(200);
 
     private IBallotGrain Ballot(string ballotId)
     {
