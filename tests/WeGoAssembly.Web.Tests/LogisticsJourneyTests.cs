@@ -1,3 +1,4 @@
+using Google.Protobuf.WellKnownTypes;
 using Microsoft.Playwright;
 using WeGoAssembly.Protos.V1;
 using WeGoAssembly.Server.Tests;
@@ -45,11 +46,12 @@ public sealed class LogisticsJourneyTests(WebApp web, ITestOutputHelper output)
             await journey.StepAsync("visit-created");
 
             // Three people want the two seats.
-            var badges = new List<string>();
+            var (ids, badges) = (new List<string>(), new List<string>());
             foreach (var (city, name) in new[] { ("seoul", "하나"), ("busan", "Dos"), ("lima", "Tres") })
             {
                 var (id, badge) = await secretariat.ApprovedAsync(Ga, city, name);
                 await logistics.SubmitPreferences(id, visitId);
+                ids.Add(id);
                 badges.Add(badge);
             }
 
@@ -124,6 +126,19 @@ public sealed class LogisticsJourneyTests(WebApp web, ITestOutputHelper output)
             await journey.StepAsync("bad-badge");
             var manifest = await logistics.GetManifest(visitId);
             Assert.Equal(1, manifest.Vehicles.SelectMany(v => v.Passengers).Count(p => p.CheckedIn));
+
+            // Arrivals by airport and hour, for the pickups.
+            await logistics.SubmitItinerary(new Itinerary
+            {
+                ParticipantId = ids[2], NeedsAirportPickup = true,
+                Arrival = new FlightLeg { FlightNumber = "KE902", AirportCode = "ICN", ScheduledAt = Timestamp.FromDateTimeOffset(new DateTimeOffset(2027, 9, 6, 15, 40, 0, TimeSpan.FromHours(9))) },
+            });
+            await journey.GotoAsync($"/logistics/arrivals?assembly={Ga}");
+            var group = page.Locator("section.arrivals");
+            await Expect(group.Locator("h2")).ToHaveTextAsync("ICN · 09-06 15:00–16:00");
+            await Expect(group).ToContainTextAsync("1 arriving, 1 to be met");
+            await Expect(group.Locator("tbody tr")).ToContainTextAsync("KE902");
+            await journey.StepAsync("arrivals");
         });
 
     [Fact]
