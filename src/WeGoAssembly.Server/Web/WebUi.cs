@@ -39,6 +39,7 @@ public static class WebUi
         app.UseAntiforgery();
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new EmbeddedFileProvider(typeof(App).Assembly, typeof(App).Namespace + ".Assets") });
         app.MapSignInEndpoints();
+        app.MapLogisticsDownloads();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }

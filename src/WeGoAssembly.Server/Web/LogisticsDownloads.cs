@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Authorization;
+using WeGoAssembly.Grpc;
+using WeGoAssembly.Protos.V1;
+using WeGoAssembly.Server.Api;
+
+namespace WeGoAssembly.Server.Web;
+
+/// <summary>
+/// The manifest CSV as a browser download: a plain GET (a file needs a response of its own, which an interactive
+/// page cannot give) that returns exactly ExportManifest's bytes, called with the signed-in user's token.
+/// </summary>
+public static class LogisticsDownloads
+{
+    public static void MapLogisticsDownloads(this WebApplication app) =>
+        app.MapGet("/logistics/manifest.csv", async (HttpContext http, LocalCalls calls, string? visit, string? vehicle) =>
+        {
+            try
+            {
+                var export = await calls.UnaryAsync<LogisticsService, ExportManifestRequest, ExportManifestResponse>("ExportManifest",
+                    new() { SiteVisitId = visit ?? "", VehicleId = vehicle ?? "" }, new LocalCaller(WebUser.From(http.User).Token, WebSignIn.Peer(http)), http.RequestAborted);
+                var name = (visit ?? "manifest") + (vehicle is { Length: > 0 } ? "." + vehicle : "") + ".csv";
+                return Results.File(export.Csv.ToByteArray(), "text/csv; charset=utf-8", name);
+            }
+            catch (RpcException e)
+            {
+                return Results.Text(Lang.Explain(e), "text/plain; charset=utf-8", statusCode: e.StatusCode switch
+                {
+                    StatusCode.InvalidArgument => StatusCodes.Status400BadRequest,
+                    StatusCode.NotFound => StatusCodes.Status404NotFound,
+                    StatusCode.PermissionDenied => StatusCodes.Status403Forbidden,
+                    StatusCode.Unauthenticated => StatusCodes.Status401Unauthorized,
+                    _ => StatusCodes.Status503ServiceUnavailable,
+                });
+            }
+        }).RequireAuthorization(new AuthorizeAttribute { Roles = "Logistics,Secretariat" });
+}
