@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs every test: the README's test command.
 #   PostgreSQL (Debian package; the tests start their own throwaway clusters with initdb + pg_ctl),
+#   chromium (Debian package, /usr/bin/chromium; the browser tests drive it through Playwright, no browser download),
 #   the npm packages of the interop tests (@grpc/grpc-js, @grpc/proto-loader, @bufbuild/buf),
 #   then buf lint on the contract and every xunit test project.
 set -euo pipefail
@@ -11,6 +12,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 need_apt=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]} from apt"
   as_root apt-get update -qq
