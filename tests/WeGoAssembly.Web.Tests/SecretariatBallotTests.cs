@@ -70,7 +70,7 @@ public sealed class SecretariatBallotTests(WebApp web, ITestOutputHelper output)
             var choices = new[] { "Yes", "Yes", "No" };
             for (var i = 0; i < voters.Count; i++)
             {
-                await VoteInOwnBrowserAsync(voters[i].Code, choices[i], $"{voters[i].City}");
+                await VoteInOwnBrowserAsync(voters[i].Code, choices[i], $"{screen}.{voters[i].City}");
                 await Expect(page.Locator(".votes-cast")).ToHaveTextAsync($"{i + 1} of 55 entitled members have voted");
                 await journey.StepAsync($"tally-after-{voters[i].City}");
             }
@@ -107,7 +107,7 @@ public sealed class SecretariatBallotTests(WebApp web, ITestOutputHelper output)
     }
 
     // A delegate in a separate browser (own cookies) signs in with an access code and votes on the real vote page.
-    private async Task VoteInOwnBrowserAsync(string accessCode, string choice, string city)
+    private async Task VoteInOwnBrowserAsync(string accessCode, string choice, string name)
     {
         await using var context = await web.Browser.NewContextAsync(new()
         {
@@ -115,7 +115,7 @@ public sealed class SecretariatBallotTests(WebApp web, ITestOutputHelper output)
             IsMobile = true, HasTouch = true, Locale = "en-GB",
         });
         context.SetDefaultTimeout(30_000);
-        var folder = Path.Combine(WebApp.ScreenshotRoot, $"{nameof(SecretariatBallotTests)}.delegate-{city}");
+        var folder = Path.Combine(WebApp.ScreenshotRoot, $"{nameof(SecretariatBallotTests)}.delegate.{name}");
         Directory.CreateDirectory(folder);
         var delegateJourney = new Journey(await context.NewPageAsync(), folder, output);
         var page = delegateJourney.Page;
@@ -123,8 +123,21 @@ public sealed class SecretariatBallotTests(WebApp web, ITestOutputHelper output)
         await page.GetByLabel("Access code").FillAsync(accessCode);
         await page.Locator("#participant-heading + form button[type=submit]").ClickAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("Vote");
-        await page.GetByLabel(choice, new() { Exact = true }).CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Review my vote" }).ClickAsync();
+        // A choice made on the prerendered page, before it goes live, is lost when the page takes over; choose again then.
+        var review = page.GetByRole(AriaRole.Button, new() { Name = "Review my vote" });
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.GetByLabel(choice, new() { Exact = true }).CheckAsync();
+            try
+            {
+                await Expect(review).ToBeEnabledAsync(new() { Timeout = 10_000 });
+                break;
+            }
+            catch (PlaywrightException) when (attempt < 5)
+            {
+            }
+        }
+        await review.ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Cast my vote" }).ClickAsync();
         await Expect(page.GetByText("Your vote is counted")).ToBeVisibleAsync();
         await delegateJourney.StepAsync("voted");
