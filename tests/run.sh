@@ -5,7 +5,7 @@
 #   chromium (Debian package, /usr/bin/chromium; the browser tests drive it through Playwright, no browser download)
 #   and fonts-nanum (Korean glyphs in their screenshots),
 #   the npm packages of the interop tests (@grpc/grpc-js, @grpc/proto-loader, @bufbuild/buf),
-#   then buf lint on the contract and every xunit test project.
+#   then buf lint on the contract, builds the solution and runs every xunit test project, one after another.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,5 +30,10 @@ echo "== npm packages for the interop tests"
 echo "== buf lint"
 (cd proto && ../tests/interop/node_modules/.bin/buf lint && ../tests/interop/node_modules/.bin/buf format --diff --exit-code)
 
+echo "== dotnet build"
+dotnet build WeGoAssembly.sln --nologo
+# One test project at a time (-m:1): on two cores the crash, standby and browser suites each start servers,
+# clusters or chromium, and run side by side they starve each other past their timeouts (a browser journey
+# failed that way in CI). Serial costs about a minute and keeps every timing-sensitive test honest.
 echo "== dotnet test"
-dotnet test WeGoAssembly.sln --nologo "$@"
+dotnet test WeGoAssembly.sln --no-build --nologo -m:1 "$@"

@@ -19,13 +19,15 @@ public sealed partial class ParticipantJourneyTests(WebApp web, ITestOutputHelpe
         await journey.Page.GetByLabel("Access code").FillAsync(accessCode);
         await journey.Page.GetByRole(AriaRole.Region, new() { Name = "Delegates and participants" })
             .GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await journey.Page.WaitForURLAsync(new Regex(Regex.Escape(landsOn) + "$"));
+        // Polls the address and the page, not the browser's load events: after the sign-in's redirect those can
+        // reach Playwright out of order, so waiting for "load" sometimes never ends (seen in CI).
+        await Expect(journey.Page).ToHaveURLAsync(new Regex(Regex.Escape(landsOn) + "$"));
         await WaitForCircuitAsync(journey.Page);
     }
 
-    // An interactive page answers clicks only once its circuit is up; blazor.web.js then has a live connection.
+    // An interactive page answers clicks only once its circuit is up: the layout marks <main> when it runs live.
     private static Task WaitForCircuitAsync(IPage page) =>
-        page.WaitForFunctionAsync("() => window.Blazor && document.querySelector('h1') !== null", null, new() { Timeout = 30_000 });
+        Expect(page.Locator("main[data-interactive=true]")).ToBeAttachedAsync();
 
     [Theory]
     [MemberData(nameof(Screen.All), MemberType = typeof(Screen))]

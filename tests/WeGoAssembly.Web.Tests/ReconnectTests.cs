@@ -34,7 +34,7 @@ public sealed class ReconnectTests(WebApp web, ITestOutputHelper output)
         await page.GetByLabel("Access code").FillAsync(code);
         await page.GetByRole(AriaRole.Region, new() { Name = "Delegates and participants" })
             .GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/vote$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/vote$"));
         await Expect(page.GetByText("No ballot is open right now")).ToBeVisibleAsync();
         await Expect(page.Locator("main[data-interactive=true]")).ToBeVisibleAsync();
         await journey.StepAsync("waiting-for-a-ballot");
