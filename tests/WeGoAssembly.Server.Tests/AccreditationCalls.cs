@@ -46,6 +46,9 @@ public static class AccreditationCalls
     public static async Task<Proxy> RevokeProxy(this SampleApi api, string proxyId, string reason = "") =>
         (await api.Unary<RevokeProxyRequest, RevokeProxyResponse>(Service + "RevokeProxy", new() { ProxyId = proxyId, Reason = reason })).Proxy;
 
+    public static async Task<IReadOnlyList<Proxy>> ListProxies(this SampleApi api, string assemblyId, bool includeRevoked = false) =>
+        (await api.Unary<ListProxiesRequest, ListProxiesResponse>(Service + "ListProxies", new() { AssemblyId = assemblyId, IncludeRevoked = includeRevoked })).Proxies;
+
     public static async Task<Delegation> GetDelegation(this SampleApi api, string assemblyId, string cityId) =>
         (await api.Unary<GetDelegationRequest, GetDelegationResponse>(Service + "GetDelegation", new() { AssemblyId = assemblyId, MemberCityId = cityId })).Delegation;
 

@@ -115,8 +115,12 @@ public abstract class AccreditationEndToEndTests : IAsyncLifetime
         Assert.Equal([proxy.Id], seoulDelegation.ProxiesHeld.Select(p => p.Id));
         Assert.Equal(proxy.Id, (await secretariat.GetDelegation(Ega, "lima")).ProxyGiven.Id);
 
+        Assert.Equal([proxy], await secretariat.ListProxies(Ega));
+
         var revoked = await secretariat.RevokeProxy(proxy.Id, "Lima's delegate came back");
         Assert.NotNull(revoked.RevokedAt);
+        Assert.Empty(await secretariat.ListProxies(Ega));
+        Assert.Equal([revoked], await secretariat.ListProxies(Ega, includeRevoked: true));
         Assert.Empty((await seoul.GetDelegation(Ega, "seoul")).ProxiesHeld);
         Assert.Equal(2, (await QuorumAsync()).Present);
 
@@ -224,6 +228,8 @@ public abstract class AccreditationEndToEndTests : IAsyncLifetime
         Assert.Equal(StatusCode.NotFound, await StatusOf(() => secretariat.GetDelegation("ga-1999", "seoul")));
         Assert.Equal(StatusCode.NotFound, await StatusOf(() => secretariat.RecordProxy(Ega, "atlantis", "seoul")));
         Assert.Equal(StatusCode.NotFound, await StatusOf(() => secretariat.ListDelegations(new() { AssemblyId = "ga-1999" })));
+        Assert.Equal(StatusCode.NotFound, await StatusOf(() => secretariat.ListProxies("ga-1999")));
+        Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => secretariat.ListProxies("GA 1999")));
         Assert.Equal(StatusCode.NotFound, await StatusOf(() => secretariat.Review("ega-2023.seoul.p1", AccreditationDecision.Approve)));
         Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => secretariat.Register(Ega, "Atlantis City", "A", ParticipantRole.Observer)));
         Assert.Equal(StatusCode.InvalidArgument, await StatusOf(() => secretariat.Review("seoul-1", AccreditationDecision.Approve)));

@@ -215,6 +215,8 @@ public static class RoleMatrix
             new RecordProxyRequest { AssemblyId = await AssemblyWithProxiesAsync(c), GrantorMemberCityId = "lima", HolderMemberCityId = "busan" }),
         Row("AccreditationService/RevokeProxy", Access.SecretariatOnly, async c =>
             new RevokeProxyRequest { ProxyId = (await c.Secretariat.RecordProxy(await AssemblyWithProxiesAsync(c), "lima", "busan")).Id }),
+        Row("AccreditationService/ListProxies", Access.SecretariatOnly, async c =>
+            new ListProxiesRequest { AssemblyId = await AssemblyWithProxiesAsync(c), IncludeRevoked = true }),
         Row("AccreditationService/GetDelegation", new Access(StatusCode.Unauthenticated, StatusCode.OK, StatusCode.PermissionDenied, StatusCode.OK, StatusCode.OK),
             _ => new GetDelegationRequest { AssemblyId = MatrixContext.City.AssemblyId, MemberCityId = MatrixContext.City.MemberCityId }),
         Row("AccreditationService/ListDelegations", Access.StaffOnly, _ => new ListDelegationsRequest { AssemblyId = "ga-2023", PageSize = 5 }),

@@ -13,7 +13,7 @@ namespace WeGoAssembly.Web.Tests;
 public sealed partial class ParticipantJourneyTests(WebApp web, ITestOutputHelper output)
 {
     /// <summary>Signs in on /signin with the code, as a person types it, and waits for the start page the sign-in leads to.</summary>
-    private static async Task SignInAsync(Journey journey, string accessCode, string landsOn = "/vote")
+    internal static async Task SignInAsync(Journey journey, string accessCode, string landsOn = "/vote")
     {
         await journey.GotoAsync("/signin");
         await journey.Page.GetByLabel("Access code").FillAsync(accessCode);

@@ -44,4 +44,54 @@ public sealed class SecretariatAccreditationTests(WebApp web, ITestOutputHelper 
             await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Badge {stored.BadgeNumber} issued to Bat Erdene");
             await journey.StepAsync("badge-issued");
         });
+
+    [Fact]
+    public Task A_proxy_is_recorded_a_chain_is_refused_with_the_reason_and_the_proxy_is_revoked() =>
+        web.JourneyAsync(output, Screen.Desktop, async journey =>
+        {
+            const string ga = "web-proxies";
+            var secretariat = await web.Server.SecretariatAsync();
+            await secretariat.CreateAssembly(new Assembly
+            {
+                Id = ga, Title = "WeGO General Assembly (proxies)", Venue = "Seoul City Hall", Year = 2023, TimeZone = "Asia/Seoul",
+                Rules = new AssemblyRules { ProxiesAllowed = true, MaxProxiesPerHolder = 1, ProxiesCountForQuorum = true },
+            });
+            // Seoul and Busan came; Lima did not, and sent a letter giving its vote to Seoul.
+            await secretariat.Register(ga, "seoul", "세훈", ParticipantRole.VotingDelegate, familyName: "오", head: true);
+            await secretariat.Register(ga, "busan", "형준", ParticipantRole.VotingDelegate, familyName: "박", head: true);
+
+            var page = journey.Page;
+            await SecretariatBallotTests.SignInStaffAsync(journey);
+            await journey.GotoAsync($"/secretariat/accreditation?assembly={ga}");
+            await Expect(page.Locator("main[data-interactive=true]")).ToBeAttachedAsync();
+            var proxies = page.GetByRole(AriaRole.Region, new() { Name = "Proxies" });
+            await Expect(proxies).ToContainTextAsync("No proxy in force.");
+
+            await page.GetByLabel("Member city giving its vote (id)").FillAsync("lima");
+            await page.GetByLabel("Member city holding it (id)").FillAsync("seoul");
+            await page.GetByLabel("Reference (letter, e-mail)").FillAsync("Letter of the Mayor of Lima, 5 Sept 2023");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Record proxy" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Proxy recorded: lima → seoul");
+            var row = proxies.Locator("tbody tr");
+            await Expect(row).ToHaveCountAsync(1);
+            await Expect(row).ToContainTextAsync("Letter of the Mayor of Lima, 5 Sept 2023");
+            await journey.StepAsync("proxy-recorded");
+
+            // Lima gave its vote away, so it cannot hold Busan's: no chains. The page says why and stores nothing.
+            await page.GetByLabel("Member city giving its vote (id)").FillAsync("busan");
+            await page.GetByLabel("Member city holding it (id)").FillAsync("lima");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Record proxy" }).ClickAsync();
+            var problem = page.GetByRole(AriaRole.Alert);
+            await Expect(problem).ToContainTextAsync("lima");
+            await Expect(problem).ToContainTextAsync("proxy");
+            await Expect(row).ToHaveCountAsync(1);
+            Assert.Null((await secretariat.GetDelegation(ga, "busan")).ProxyGiven);
+            await journey.StepAsync("chain-refused");
+
+            await proxies.GetByRole(AriaRole.Button, new() { Name = "Revoke the proxy of lima" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Proxy of lima revoked");
+            await Expect(proxies).ToContainTextAsync("No proxy in force.");
+            Assert.Empty((await secretariat.GetDelegation(ga, "seoul")).ProxiesHeld);
+            await journey.StepAsync("proxy-revoked");
+        });
 }

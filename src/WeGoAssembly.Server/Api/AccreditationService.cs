@@ -35,6 +35,7 @@ public sealed class AccreditationService(IGrainFactory grains, DelegationRegiste
         .Unary<CheckOutRequest, CheckOutResponse>(nameof(CheckOut), CheckOut)
         .Unary<RecordProxyRequest, RecordProxyResponse>(nameof(RecordProxy), RecordProxy)
         .Unary<RevokeProxyRequest, RevokeProxyResponse>(nameof(RevokeProxy), RevokeProxy)
+        .Unary<ListProxiesRequest, ListProxiesResponse>(nameof(ListProxies), ListProxies)
         .Unary<GetDelegationRequest, GetDelegationResponse>(nameof(GetDelegation), GetDelegation)
         .Unary<ListDelegationsRequest, ListDelegationsResponse>(nameof(ListDelegations), ListDelegations)
         .Unary<ExportDelegationsRequest, ExportDelegationsResponse>(nameof(ExportDelegations), ExportDelegations)
@@ -118,6 +119,15 @@ public sealed class AccreditationService(IGrainFactory grains, DelegationRegiste
             : throw DomainException.Invalid("proxy_id", $"proxy_id \"{TextRules.Shorten(request.ProxyId)}\" is not a proxy id such as \"ga-2023.proxy-1\".");
         var proxy = await grains.GetGrain<IAssemblyGrain>(assemblyId).RevokeProxyAsync(request.ProxyId.Trim(), request.Reason, caller.Actor);
         return new() { Proxy = proxy.ToProto() };
+    }
+
+    private async Task<ListProxiesResponse> ListProxies(ListProxiesRequest request, ServerCallContext context)
+    {
+        auth.Require(context, Role.Secretariat);
+        var assemblyId = RequestChecks.Id("assembly_id", request.AssemblyId);
+        var response = new ListProxiesResponse();
+        response.Proxies.AddRange((await grains.GetGrain<IAssemblyGrain>(assemblyId).GetProxiesAsync(request.IncludeRevoked)).Select(p => p.ToProto()));
+        return response;
     }
 
     private async Task<GetDelegationResponse> GetDelegation(GetDelegationRequest request, ServerCallContext context)
