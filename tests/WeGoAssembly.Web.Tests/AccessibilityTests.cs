@@ -64,10 +64,7 @@ public sealed class AccessibilityTests(WebApp web, ITestOutputHelper output)
     public async Task Every_participant_screen_names_its_controls_and_fits_a_phone()
     {
         var scene = await AssemblyScene.CreateAsync(web.Server);
-        var (_, code) = await scene.DelegateAsync("seoul");
-        await scene.DelegateAsync("busan");
-        await scene.DelegateAsync("daegu");
-        await scene.OpenMotionAsync("Adopt the 2024 budget?", "2024년 예산안을 채택합니까?");
+        var (code, _) = await scene.BudgetVoteOpenAsync();
 
         await web.JourneyAsync(output, Screen.Phone, async journey =>
         {
@@ -82,10 +79,7 @@ public sealed class AccessibilityTests(WebApp web, ITestOutputHelper output)
     public async Task A_delegate_votes_with_the_keyboard_alone()
     {
         var scene = await AssemblyScene.CreateAsync(web.Server);
-        var (_, code) = await scene.DelegateAsync("seoul");
-        await scene.DelegateAsync("busan");
-        await scene.DelegateAsync("daegu");
-        var ballot = await scene.OpenMotionAsync("Adopt the 2024 budget?", "2024년 예산안을 채택합니까?");
+        var (code, ballot) = await scene.BudgetVoteOpenAsync();
 
         await web.JourneyAsync(output, Screen.Desktop, async journey =>
         {

@@ -34,10 +34,7 @@ public sealed partial class ParticipantJourneyTests(WebApp web, ITestOutputHelpe
     public async Task A_delegate_signs_in_votes_confirms_and_sees_the_receipt(string screen)
     {
         var scene = await AssemblyScene.CreateAsync(web.Server);
-        var (_, code) = await scene.DelegateAsync("seoul");
-        await scene.DelegateAsync("busan");
-        await scene.DelegateAsync("daegu");
-        var ballot = await scene.OpenMotionAsync("Adopt the 2024 budget?", "2024년 예산안을 채택합니까?");
+        var (code, ballot) = await scene.BudgetVoteOpenAsync();
 
         await web.JourneyAsync(output, Screen.Named(screen), async journey =>
         {

@@ -14,9 +14,7 @@ public sealed class ReconnectTests(WebApp web, ITestOutputHelper output)
     public async Task After_a_network_drop_the_vote_page_comes_back_by_itself_shows_the_ballot_opened_meanwhile_and_takes_the_vote()
     {
         var scene = await AssemblyScene.CreateAsync(web.Server);
-        var (_, code) = await scene.DelegateAsync("seoul");
-        await scene.DelegateAsync("busan");
-        await scene.DelegateAsync("daegu");
+        var code = await scene.QuorumInTheHallAsync();
         await using var link = new CuttableLink(web.Server.WebAddress);
 
         await using var context = await web.Browser.NewContextAsync(new()

@@ -43,6 +43,22 @@ public sealed class AssemblyScene
         return (p.Id, await server.IssueAccessCodeAsync(new(p.Id, Id, city, p.GivenName)));
     }
 
+    /// <summary>Seoul's, Busan's and Daegu's voting delegates in the hall (a quorum); returns Seoul's access code.</summary>
+    public async Task<string> QuorumInTheHallAsync()
+    {
+        var (_, code) = await DelegateAsync("seoul");
+        await DelegateAsync("busan");
+        await DelegateAsync("daegu");
+        return code;
+    }
+
+    /// <summary>A quorum in the hall (<see cref="QuorumInTheHallAsync"/>) and the budget motion open; returns Seoul's access code and the ballot.</summary>
+    public async Task<(string AccessCode, Ballot Ballot)> BudgetVoteOpenAsync()
+    {
+        var code = await QuorumInTheHallAsync();
+        return (code, await OpenMotionAsync("Adopt the 2024 budget?", "2024년 예산안을 채택합니까?"));
+    }
+
     /// <summary>An open secret motion (a quorum must be present): an agenda item, its ballot, opened.</summary>
     public async Task<Ballot> OpenMotionAsync(string questionEn, string questionKo)
     {
