@@ -61,6 +61,38 @@ public sealed partial class ParticipantJourneyTests(WebApp web, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task The_vote_page_takes_no_choice_until_it_is_live_so_none_is_lost()
+    {
+        var scene = await AssemblyScene.CreateAsync(web.Server);
+        var (code, _) = await scene.BudgetVoteOpenAsync();
+
+        await web.JourneyAsync(output, Screen.Phone, async journey =>
+        {
+            var page = journey.Page;
+            await SignInAsync(journey, code);
+            // Slow hall Wi-Fi, held still: the page's live connection waits until the test lets it through.
+            var held = new TaskCompletionSource();
+            await page.RouteAsync("**/_blazor/negotiate**", async route =>
+            {
+                await held.Task;
+                await route.ContinueAsync();
+            });
+            await page.GotoAsync("/vote", new() { WaitUntil = WaitUntilState.DOMContentLoaded });   // the network is never idle here
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Adopt the 2024 budget?" })).ToBeVisibleAsync();
+            await Expect(page.Locator("main[data-interactive=false]")).ToBeAttachedAsync();
+            await Expect(page.GetByLabel("Yes")).ToBeDisabledAsync();
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Review my vote" })).ToBeDisabledAsync();
+            await journey.StepAsync("not-live-yet");
+
+            held.SetResult();
+            await Expect(page.Locator("main[data-interactive=true]")).ToBeAttachedAsync();
+            await page.GetByLabel("No").CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Review my vote" }).ClickAsync();
+            await Expect(page.Locator(".your-choice")).ToHaveTextAsync("No");
+        });
+    }
+
+    [Fact]
     public async Task A_wrong_access_code_says_what_to_do_and_signs_no_one_in()
     {
         await web.JourneyAsync(output, Screen.Phone, async journey =>

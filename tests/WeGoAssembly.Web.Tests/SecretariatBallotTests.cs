@@ -123,20 +123,9 @@ public sealed class SecretariatBallotTests(WebApp web, ITestOutputHelper output)
         await page.GetByLabel("Access code").FillAsync(accessCode);
         await page.Locator("#participant-heading + form button[type=submit]").ClickAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("Vote");
-        // A choice made on the prerendered page, before it goes live, is lost when the page takes over; choose again then.
+        // The choices stay disabled until the page is live; CheckAsync waits for that.
+        await page.GetByLabel(choice, new() { Exact = true }).CheckAsync();
         var review = page.GetByRole(AriaRole.Button, new() { Name = "Review my vote" });
-        for (var attempt = 1; ; attempt++)
-        {
-            await page.GetByLabel(choice, new() { Exact = true }).CheckAsync();
-            try
-            {
-                await Expect(review).ToBeEnabledAsync(new() { Timeout = 10_000 });
-                break;
-            }
-            catch (PlaywrightException) when (attempt < 5)
-            {
-            }
-        }
         await review.ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Cast my vote" }).ClickAsync();
         await Expect(page.GetByText("Your vote is counted")).ToBeVisibleAsync();
