@@ -1,14 +1,14 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Unicode;
 
 namespace WeGoAssembly.Grains;
 
 /// <summary>
 /// Builds the details JSON of audit entries with System.Text.Json, never by concatenation: property
-/// names in snake_case, enums by name, non-ASCII text (Hangul names) kept readable, null properties
-/// left out, so that <see cref="Diff{T}"/> leaves out whatever did not change.
+/// names in snake_case, enums by name, text kept as typed (Hangul names, and ' &amp; &lt; &gt; +, which the default
+/// encoder escapes for HTML: the details are read as text in the audit screen and its CSV, never put into
+/// HTML unescaped), null properties left out, so that <see cref="Diff{T}"/> leaves out whatever did not change.
 /// </summary>
 public static class AuditDetails
 {
@@ -16,7 +16,7 @@ public static class AuditDetails
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter() },
     };
 

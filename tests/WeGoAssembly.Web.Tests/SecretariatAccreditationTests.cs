@@ -88,10 +88,14 @@ public sealed class SecretariatAccreditationTests(WebApp web, ITestOutputHelper 
             Assert.Null((await secretariat.GetDelegation(ga, "busan")).ProxyGiven);
             await journey.StepAsync("chain-refused");
 
+            await page.GetByLabel("Why a proxy ends (kept in the audit log; optional)").FillAsync("Lima's delegate arrived on the second day");
             await proxies.GetByRole(AriaRole.Button, new() { Name = "Revoke the proxy of lima" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Proxy of lima revoked");
             await Expect(proxies).ToContainTextAsync("No proxy in force.");
             Assert.Empty((await secretariat.GetDelegation(ga, "seoul")).ProxiesHeld);
+            var revoked = (await secretariat.Unary<ListAuditEventsRequest, ListAuditEventsResponse>("/wego.assembly.v1.AuditService/ListAuditEvents",
+                new() { Filter = new() { ActionPrefix = "proxy.revoked", SubjectPrefix = $"proxy/{ga}/" } })).Events;
+            Assert.Contains("Lima's delegate arrived on the second day", Assert.Single(revoked).Details);
             await journey.StepAsync("proxy-revoked");
         });
 }
