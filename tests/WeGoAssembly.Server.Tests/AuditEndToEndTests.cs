@@ -181,7 +181,7 @@ public abstract class AuditEndToEndTests : IAsyncLifetime
 
         foreach (var (caller, expected) in new[] { (server.Anonymous, StatusCode.Unauthenticated), (participant, StatusCode.PermissionDenied), (logistics, StatusCode.PermissionDenied) })
         {
-            var list = await Assert.ThrowsAsync<RpcException>(() => caller.Unary<ListAuditEventsRequest, ListAuditEventsResponse>(Audit + "ListAuditEvents", new()));
+            var list = await Assert.ThrowsAsync<RpcException>(() => caller.ListAuditEvents(new()));
             var export = await Assert.ThrowsAsync<RpcException>(() => caller.Unary<ExportAuditEventsRequest, ExportAuditEventsResponse>(Audit + "ExportAuditEvents", new()));
             Assert.Equal(expected, list.StatusCode);
             Assert.Equal(expected, export.StatusCode);
@@ -241,8 +241,7 @@ public abstract class AuditEndToEndTests : IAsyncLifetime
         }
     }
 
-    private Task<ListAuditEventsResponse> List(ListAuditEventsRequest request) =>
-        secretariat.Unary<ListAuditEventsRequest, ListAuditEventsResponse>(Audit + "ListAuditEvents", request);
+    private Task<ListAuditEventsResponse> List(ListAuditEventsRequest request) => secretariat.ListAuditEvents(request);
 
     private Task<ExportAuditEventsResponse> Export(ExportAuditEventsRequest request) =>
         secretariat.Unary<ExportAuditEventsRequest, ExportAuditEventsResponse>(Audit + "ExportAuditEvents", request);

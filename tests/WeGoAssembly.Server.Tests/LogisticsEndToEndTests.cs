@@ -46,8 +46,7 @@ public abstract class LogisticsEndToEndTests : IAsyncLifetime
         await server.ParticipantAsync(await server.IssueAccessCodeAsync(new ParticipantRef(participantId, Ga, cityId, participantId)));
 
     private async Task<List<AuditEvent>> AuditAsync(string actionPrefix) =>
-        (await secretariat.Unary<ListAuditEventsRequest, ListAuditEventsResponse>("/wego.assembly.v1.AuditService/ListAuditEvents",
-            new() { Filter = new() { ActionPrefix = actionPrefix }, PageSize = 100 })).Events.ToList();
+        (await secretariat.ListAuditEvents(new() { Filter = new() { ActionPrefix = actionPrefix }, PageSize = 100 })).Events.ToList();
 
     [Fact]
     public async Task The_sample_assembly_offers_its_two_visits_on_the_same_afternoon()

@@ -11,7 +11,7 @@ namespace WeGoAssembly.Server.Tests;
 public sealed class SampleApi(GrpcClient client, AuthSession? session = null)
 {
     private const string Membership = "/wego.assembly.v1.MembershipService/", Assemblies = "/wego.assembly.v1.AssemblyService/",
-        Auth = "/wego.assembly.v1.AuthService/";
+        Auth = "/wego.assembly.v1.AuthService/", Audit = "/wego.assembly.v1.AuditService/";
 
     public GrpcClient Raw => client;
 
@@ -34,6 +34,9 @@ public sealed class SampleApi(GrpcClient client, AuthSession? session = null)
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>, new() =>
         client.ServerStreamingAsync<TRequest, TResponse>(fullMethod, request, Options);
+
+    public Task<ListAuditEventsResponse> ListAuditEvents(ListAuditEventsRequest request) =>
+        Unary<ListAuditEventsRequest, ListAuditEventsResponse>(Audit + "ListAuditEvents", request);
 
     public Task<UpsertMemberCityResponse> UpsertMemberCity(MemberCity memberCity) =>
         Unary<UpsertMemberCityRequest, UpsertMemberCityResponse>(Membership + "UpsertMemberCity", new() { MemberCity = memberCity });

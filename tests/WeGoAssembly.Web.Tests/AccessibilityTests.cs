@@ -91,7 +91,7 @@ public sealed class AccessibilityTests(WebApp web, ITestOutputHelper output)
             await page.Keyboard.TypeAsync(code);
             await page.Keyboard.PressAsync("Enter");
             await Expect(page).ToHaveURLAsync(new Regex("/vote$"));
-            await Expect(page.Locator("main[data-interactive=true]")).ToBeAttachedAsync();
+            await journey.LiveAsync();
             await Expect(page.Locator("h1")).ToBeFocusedAsync();
 
             await TabToAsync(page, "Yes");
@@ -116,7 +116,7 @@ public sealed class AccessibilityTests(WebApp web, ITestOutputHelper output)
         var response = await journey.GotoAsync(path);
         Assert.True(response?.Status == 200, $"{path} answered {response?.Status}");
         if (path != "/signin")
-            await Expect(journey.Page.Locator("main[data-interactive=true]")).ToBeAttachedAsync();
+            await journey.LiveAsync();
         await Expect(journey.Page.Locator("h1")).Not.ToBeEmptyAsync();
         await journey.StepAsync(path.Trim('/').Replace('/', '-').Split('?')[0]);
 

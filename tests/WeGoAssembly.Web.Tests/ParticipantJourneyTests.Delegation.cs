@@ -22,7 +22,7 @@ public sealed partial class ParticipantJourneyTests
             var page = journey.Page;
             await SignInAsync(journey, code);
             await journey.GotoAsync("/delegation");
-            await WaitForCircuitAsync(page);
+            await journey.LiveAsync();
             await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "민준 김" })).ToContainTextAsync("Badge issued");
 
             await page.GetByLabel("Given name").FillAsync("Ha-eun");

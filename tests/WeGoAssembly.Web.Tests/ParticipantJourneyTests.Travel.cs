@@ -23,7 +23,7 @@ public sealed partial class ParticipantJourneyTests
             var page = journey.Page;
             await SignInAsync(journey, code);
             await journey.GotoAsync("/travel");
-            await WaitForCircuitAsync(page);
+            await journey.LiveAsync();
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Add Gwangjang Market to my ranking" }).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Add Seoul Forest to my ranking" }).ClickAsync();
@@ -58,7 +58,7 @@ public sealed partial class ParticipantJourneyTests
             var page = journey.Page;
             await SignInAsync(journey, code);
             await journey.GotoAsync("/travel");
-            await WaitForCircuitAsync(page);
+            await journey.LiveAsync();
             await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Preferences closed at" })).ToBeVisibleAsync();
             await Expect(page.GetByRole(AriaRole.Main)).ToContainTextAsync("Seoul Forest — seat");
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save my ranking" })).ToHaveCountAsync(0);

@@ -22,12 +22,8 @@ public sealed partial class ParticipantJourneyTests(WebApp web, ITestOutputHelpe
         // Polls the address and the page, not the browser's load events: after the sign-in's redirect those can
         // reach Playwright out of order, so waiting for "load" sometimes never ends (seen in CI).
         await Expect(journey.Page).ToHaveURLAsync(new Regex(Regex.Escape(landsOn) + "$"));
-        await WaitForCircuitAsync(journey.Page);
+        await journey.LiveAsync();
     }
-
-    // An interactive page answers clicks only once its circuit is up: the layout marks <main> when it runs live.
-    private static Task WaitForCircuitAsync(IPage page) =>
-        Expect(page.Locator("main[data-interactive=true]")).ToBeAttachedAsync();
 
     [Theory]
     [MemberData(nameof(Screen.All), MemberType = typeof(Screen))]
@@ -85,7 +81,7 @@ public sealed partial class ParticipantJourneyTests(WebApp web, ITestOutputHelpe
             await journey.StepAsync("not-live-yet");
 
             held.SetResult();
-            await Expect(page.Locator("main[data-interactive=true]")).ToBeAttachedAsync();
+            await journey.LiveAsync();
             await page.GetByLabel("No").CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Review my vote" }).ClickAsync();
             await Expect(page.Locator(".your-choice")).ToHaveTextAsync("No");
@@ -126,7 +122,7 @@ public sealed partial class ParticipantJourneyTests(WebApp web, ITestOutputHelpe
             var page = journey.Page;
             await SignInAsync(journey, code);
             await journey.GotoAsync("/badge");
-            await WaitForCircuitAsync(page);
+            await journey.LiveAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("My badge");
 
             await page.GetByRole(AriaRole.Link, new() { Name = "한국어" }).ClickAsync();
@@ -153,7 +149,7 @@ public sealed partial class ParticipantJourneyTests(WebApp web, ITestOutputHelpe
             var page = journey.Page;
             await SignInAsync(journey, code);
             await journey.GotoAsync("/badge");
-            await WaitForCircuitAsync(page);
+            await journey.LiveAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Min-ji 김" })).ToBeVisibleAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Show my QR code (replaces the earlier badge)" }).ClickAsync();
 

@@ -63,7 +63,7 @@ public sealed class SecretariatAccreditationTests(WebApp web, ITestOutputHelper 
             var page = journey.Page;
             await SecretariatBallotTests.SignInStaffAsync(journey);
             await journey.GotoAsync($"/secretariat/accreditation?assembly={ga}");
-            await Expect(page.Locator("main[data-interactive=true]")).ToBeAttachedAsync();
+            await journey.LiveAsync();
             var proxies = page.GetByRole(AriaRole.Region, new() { Name = "Proxies" });
             await Expect(proxies).ToContainTextAsync("No proxy in force.");
 
@@ -93,8 +93,7 @@ public sealed class SecretariatAccreditationTests(WebApp web, ITestOutputHelper 
             await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Proxy of lima revoked");
             await Expect(proxies).ToContainTextAsync("No proxy in force.");
             Assert.Empty((await secretariat.GetDelegation(ga, "seoul")).ProxiesHeld);
-            var revoked = (await secretariat.Unary<ListAuditEventsRequest, ListAuditEventsResponse>("/wego.assembly.v1.AuditService/ListAuditEvents",
-                new() { Filter = new() { ActionPrefix = "proxy.revoked", SubjectPrefix = $"proxy/{ga}/" } })).Events;
+            var revoked = (await secretariat.ListAuditEvents(new() { Filter = new() { ActionPrefix = "proxy.revoked", SubjectPrefix = $"proxy/{ga}/" } })).Events;
             Assert.Contains("Lima's delegate arrived on the second day", Assert.Single(revoked).Details);
             await journey.StepAsync("proxy-revoked");
         });

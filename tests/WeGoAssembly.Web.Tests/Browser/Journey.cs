@@ -40,6 +40,12 @@ public sealed class Journey
     public Task<IResponse?> GotoAsync(string path) =>
         Page.GotoAsync(path, new() { WaitUntil = WaitUntilState.NetworkIdle });
 
+    /// <summary>
+    /// Waits until the page runs on its live connection (the layout marks &lt;main&gt;): only then does an interactive
+    /// page take clicks and typing; until then its controls are disabled.
+    /// </summary>
+    public Task LiveAsync() => Assertions.Expect(Page.Locator("main[data-interactive=true]")).ToBeAttachedAsync();
+
     /// <summary>Saves a full-page screenshot named after the step and prints its path; returns the path.</summary>
     public async Task<string> StepAsync(string name)
     {
