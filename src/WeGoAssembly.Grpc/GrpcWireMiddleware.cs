@@ -74,7 +74,9 @@ internal sealed partial class GrpcWireMiddleware(
             }
 
             await handlerTask;
-            status = Status.Ok;
+            // A handler that takes its cancelled token as the end of its work (a watch stream) returns normally,
+            // and may do so before the wait above sees the deadline: the deadline (or the client) still ended the call.
+            status = cancellation.IsCancellationRequested ? CancellationStatus(http, path) : Status.Ok;
         }
         catch (Exception ex)
         {

@@ -66,6 +66,15 @@ public sealed class EchoService(EchoProbe probe) : IGrpcService
 
                 await writer.WriteAsync(new CountReply { Number = number });
             }
+
+            if (request.ThenWatch)
+            {
+                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (request.ThenWatch && context.CancellationToken.IsCancellationRequested)
+        {
+            // The call ended (deadline or client): the watch ends quietly.
         }
         finally
         {

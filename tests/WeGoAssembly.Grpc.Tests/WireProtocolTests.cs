@@ -12,6 +12,7 @@ public sealed class WireProtocolTests(GrpcServerFixture server)
     private const string Echo = "/wego.grpc.test.v1.EchoService/Echo";
     private const string Sleep = "/wego.grpc.test.v1.EchoService/Sleep";
     private const string Throw = "/wego.grpc.test.v1.EchoService/Throw";
+    private const string Count = "/wego.grpc.test.v1.EchoService/Count";
 
     private static readonly byte[] HelloFrame = RawCall.Frame(new EchoRequest { Text = "hello" });
 
@@ -176,6 +177,21 @@ public sealed class WireProtocolTests(GrpcServerFixture server)
         Assert.True(response.IsTrailersOnly);
         Assert.Equal(StatusCode.DeadlineExceeded, response.GrpcStatus);
         Assert.True(await server.Probe.Ticket(ticket).Ended.Task, "the handler's token was cancelled");
+    }
+
+    [Fact]
+    public async Task A_watch_stream_that_returns_quietly_when_its_deadline_cancels_it_ends_with_DEADLINE_EXCEEDED()
+    {
+        // WatchQuorum and WatchBallot end this way: they take the cancelled token as the end of their work, and
+        // their return races the deadline inside the wire layer; repeated so that both orders are met.
+        for (var call = 0; call < 20; call++)
+        {
+            var response = await RawCall.SendAsync(server.H2c, Count,
+                RawCall.Frame(new CountRequest { Count = 1, ThenWatch = true, Ticket = Guid.NewGuid().ToString() }),
+                configure: r => r.Headers.Add("grpc-timeout", "50m"));
+
+            Assert.True(response.GrpcStatus == StatusCode.DeadlineExceeded, $"call {call}: {response.GrpcStatus} \"{response.GrpcMessage}\"");
+        }
     }
 
     [Fact]
