@@ -13,7 +13,7 @@ using WeGoAssembly.Contracts.Auth;
 using WeGoAssembly.Contracts.Membership;
 using WeGoAssembly.Contracts.Voting;
 using WeGoAssembly.Grains.Accreditation;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Runtime;
 using WeGoAssembly.Server.Auth;
 using WeGoAssembly.Server.Hosting;
@@ -147,7 +147,7 @@ sealed class SurgeSetup(IGrainFactory grains, string[] memberCityIds, string[] b
             var choice = (i % 3) switch { 0 => Protos.V1.MotionChoice.Yes, 1 => Protos.V1.MotionChoice.No, _ => Protos.V1.MotionChoice.Abstain };
             await clients[client].UnaryAsync<Protos.V1.CastVoteRequest, Protos.V1.CastVoteResponse>("/wego.assembly.v1.VotingService/CastVote",
                 new Protos.V1.CastVoteRequest { BallotId = ballotId, MemberCityId = memberCityIds[i], MotionChoice = choice, IdempotencyKey = Guid.NewGuid().ToString() },
-                new CallOptions(new Dictionary<string, string> { ["authorization"] = bearer[i] }));
+                new CallSettings(new Dictionary<string, string> { ["authorization"] = bearer[i] }));
         });
 
     /// <summary>One HTTP/2 connection per client (h2c), with a long timeout for streams.</summary>

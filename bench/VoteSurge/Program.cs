@@ -3,6 +3,7 @@
 // measures the limits on this machine: bare Kestrel h2c round-trips with the same load generator against
 // a minimal hand-written handler, and raw durable inserts of the same rows (SQLite: one commit per row and
 // batches; PostgreSQL: a Npgsql loop, one commit per row, 50 clients). Setup is not measured.
+using WeGoAssembly.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
@@ -11,7 +12,7 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 using WeGoAssembly.Bench;
 using WeGoAssembly.Contracts.Voting;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Storage.Voting;
 using V1 = WeGoAssembly.Protos.V1;
 
@@ -37,7 +38,7 @@ var ledger = app.Services.GetRequiredService<BallotLedger>();
 // Warm-up, not measured: opens the HTTP/2 connections and compiles the call path on both sides.
 await Load.RunAsync(Math.Min(members, 2000), connections, (i, c) => clients[c].UnaryAsync<V1.ListAgendaRequest, V1.ListAgendaResponse>(
     "/wego.assembly.v1.AgendaService/ListAgenda", new V1.ListAgendaRequest { AssemblyId = SurgeSetup.AssemblyId },
-    new CallOptions(new Dictionary<string, string> { ["authorization"] = setup.Bearer[i] })));
+    new CallSettings(new Dictionary<string, string> { ["authorization"] = setup.Bearer[i] })));
 
 async Task<(Load Load, long Batches, BallotResult Result)> SurgeAsync(IBallotGrain target, string id)
 {
@@ -115,7 +116,7 @@ static async Task<Load> BareKestrelAsync(int n, int connections)
     await app.StartAsync();
     var clients = Enumerable.Range(0, connections).Select(_ => new GrpcClient(SurgeSetup.NewHttp($"http://127.0.0.1:{port}"))).ToArray();
     var load = await Load.RunAsync(n, connections, (i, c) => clients[c].UnaryAsync<V1.GetQuorumRequest, V1.GetQuorumResponse>("/bare/Echo",
-        new V1.GetQuorumRequest { AssemblyId = "surge-2023" }, new CallOptions(new Dictionary<string, string> { ["authorization"] = "Bearer x" })));
+        new V1.GetQuorumRequest { AssemblyId = "surge-2023" }, new CallSettings(new Dictionary<string, string> { ["authorization"] = "Bearer x" })));
     await app.StopAsync();
     return load;
 }

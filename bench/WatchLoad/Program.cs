@@ -3,13 +3,14 @@
 // own: /proc/<pid>/status VmRSS sampled every 50 ms and VmHWM. Setup (members, tokens, draft ballots) is done
 // beforehand through the grains of an in-process host on the same database, exactly as bench/VoteSurge does it.
 // The same run measures the comparison: the server idle, and a surge of the same members without watchers.
+using WeGoAssembly.Testing;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using WeGoAssembly.Bench;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using V1 = WeGoAssembly.Protos.V1;
 
 var db = Arg("--db", "sqlite");
@@ -41,14 +42,14 @@ Console.WriteLine($"setup: {members} members registered, badged and checked in, 
 await using var server = await ServerProcess.StartAsync(settings);
 Console.WriteLine($"server: pid {server.Pid} ({server.Command}), gRPC port {server.GrpcPort}");
 var clients = Enumerable.Range(0, connections).Select(_ => new GrpcClient(SurgeSetup.NewHttp(server.GrpcAddress))).ToArray();
-var secretariat = new CallOptions(new Dictionary<string, string> { ["authorization"] = setup.SecretariatBearer });
+var secretariat = new CallSettings(new Dictionary<string, string> { ["authorization"] = setup.SecretariatBearer });
 Task Open(string id) => clients[0].UnaryAsync<V1.OpenBallotRequest, V1.OpenBallotResponse>("/wego.assembly.v1.VotingService/OpenBallot", new() { BallotId = id }, secretariat);
 Task<V1.CloseBallotResponse> Close(string id) => clients[0].UnaryAsync<V1.CloseBallotRequest, V1.CloseBallotResponse>("/wego.assembly.v1.VotingService/CloseBallot", new() { BallotId = id }, secretariat);
 
 // Warm-up, not measured: the HTTP/2 connections, then a first surge compiles the vote path on both sides (tiered JIT).
 await Load.RunAsync(Math.Min(members, 2000), connections, (i, c) => clients[c].UnaryAsync<V1.ListAgendaRequest, V1.ListAgendaResponse>(
     "/wego.assembly.v1.AgendaService/ListAgenda", new() { AssemblyId = SurgeSetup.AssemblyId },
-    new CallOptions(new Dictionary<string, string> { ["authorization"] = setup.Bearer[i] })));
+    new CallSettings(new Dictionary<string, string> { ["authorization"] = setup.Bearer[i] })));
 var idle = server.Memory();
 Console.WriteLine($"server memory, started and idle: VmRSS {idle.Rss} MiB");
 await Open(ballotIds[0]);
@@ -158,7 +159,7 @@ sealed class Watcher
         try
         {
             await foreach (var message in client.ServerStreamingAsync<V1.WatchBallotRequest, V1.WatchBallotResponse>("/wego.assembly.v1.VotingService/WatchBallot",
-                new() { BallotId = ballotId }, new CallOptions(new Dictionary<string, string> { ["authorization"] = bearer })))
+                new() { BallotId = ballotId }, new CallSettings(new Dictionary<string, string> { ["authorization"] = bearer })))
             {
                 Messages.Add((Stopwatch.GetTimestamp(), message.Tally.VotesCast));
                 if (Last is null)

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using WeGoAssembly.Grains.Auth;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Protos.V1;
 using WeGoAssembly.Testing;
 

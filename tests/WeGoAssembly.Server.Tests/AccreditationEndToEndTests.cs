@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using WeGoAssembly.Contracts.Assemblies;
 using WeGoAssembly.Contracts.Auth;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Protos.V1;
 using WeGoAssembly.Runtime;
 using WeGoAssembly.Testing;

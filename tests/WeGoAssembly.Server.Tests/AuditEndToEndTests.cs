@@ -2,9 +2,9 @@ using System.Text.Json;
 using CsvHelper;
 using Google.Protobuf.WellKnownTypes;
 using WeGoAssembly.Contracts.Auth;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Protos.V1;
-using WeGoAssembly.Server.Api;
+using WeGoAssembly.Server.Application;
 using WeGoAssembly.Storage;
 using WeGoAssembly.Testing;
 

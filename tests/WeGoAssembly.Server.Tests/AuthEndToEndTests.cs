@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using WeGoAssembly.Contracts.Auth;
 using WeGoAssembly.Grains.Auth;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Protos.V1;
 using WeGoAssembly.Runtime;
 using WeGoAssembly.Server.Auth;
@@ -72,7 +72,7 @@ public abstract class AuthEndToEndTests : IAsyncLifetime
     {
         var none = await Assert.ThrowsAsync<RpcException>(() => server.Anonymous.GetMemberCity("seoul"));
         Assert.Equal(StatusCode.Unauthenticated, none.StatusCode);
-        Assert.Equal(Authorization.SignInFirst, none.Status.Detail);
+        Assert.Equal(CallContext.SignInFirst, none.Status.Detail);
 
         var secretariat = await server.SecretariatAsync();
         var token = secretariat.Session!.BearerToken;
@@ -81,7 +81,7 @@ public abstract class AuthEndToEndTests : IAsyncLifetime
         {
             var error = await Assert.ThrowsAsync<RpcException>(() => secretariat.Raw.UnaryAsync<GetMemberCityRequest, GetMemberCityResponse>(
                 "/wego.assembly.v1.MembershipService/GetMemberCity", new() { MemberCityId = "seoul" },
-                new CallOptions(Headers: new Dictionary<string, string> { ["authorization"] = header })));
+                new CallSettings(Headers: new Dictionary<string, string> { ["authorization"] = header })));
             Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
             Assert.Contains("sign in", error.Status.Detail, StringComparison.OrdinalIgnoreCase);
         }
@@ -109,15 +109,22 @@ public abstract class AuthEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_update_without_a_password_keeps_it_and_a_disabled_account_cannot_sign_in_while_its_token_runs_out()
+    public async Task An_update_without_a_password_keeps_it_and_a_disabled_account_loses_its_token_within_seconds()
     {
         var secretariat = await server.SecretariatAsync();
         await secretariat.UpsertStaffAccount(Staff("dispatch", "Dispatch", UserRole.Logistics), LogisticsPassword);
-        var beforeDisabling = await server.StaffAsync("dispatch", LogisticsPassword);
 
         var renamed = await secretariat.UpsertStaffAccount(Staff("dispatch", "Dispatch desk", UserRole.Logistics, UserRole.Secretariat));
         Assert.False(renamed.Created);
-        Assert.Equal([UserRole.Secretariat, UserRole.Logistics], (await server.StaffAsync("dispatch", LogisticsPassword)).Session!.Roles);
+        var beforeDisabling = await server.StaffAsync("dispatch", LogisticsPassword);
+        Assert.Equal([UserRole.Secretariat, UserRole.Logistics], beforeDisabling.Session!.Roles);
+        Assert.NotEmpty((await beforeDisabling.ListStaffAccounts(new())).Accounts);
+
+        // A role taken away is taken from the running token too.
+        await secretariat.UpsertStaffAccount(Staff("dispatch", "Dispatch desk", UserRole.Logistics));
+        var denied = await RefusedWithinSeconds(() => beforeDisabling.ListStaffAccounts(new()));
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+        Assert.Equal("seoul", (await beforeDisabling.GetMemberCity("seoul")).Id);
 
         var disabled = Staff("dispatch", "Dispatch desk", UserRole.Logistics);
         disabled.Disabled = true;
@@ -126,8 +133,32 @@ public abstract class AuthEndToEndTests : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<RpcException>(() => server.StaffAsync("dispatch", LogisticsPassword));
         Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
         Assert.Contains("disabled", refused.Status.Detail);
-        // Documented: tokens are not looked up per call, so one issued before disabling works until it expires.
-        Assert.Equal("seoul", (await beforeDisabling.GetMemberCity("seoul")).Id);
+        var ended = await RefusedWithinSeconds(() => beforeDisabling.GetMemberCity("seoul"));
+        Assert.Equal(StatusCode.Unauthenticated, ended.StatusCode);
+        Assert.Equal("This account is disabled; ask the secretariat to enable it.", ended.Status.Detail);
+    }
+
+    /// <summary>
+    /// Calls until the call is refused; fails if that takes longer than a few seconds (Auth:AccessRecheck is 2 s,
+    /// so a caller that stood when last looked at is asked again within that).
+    /// </summary>
+    internal static async Task<RpcException> RefusedWithinSeconds(Func<Task> call)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await call();
+            }
+            catch (RpcException e)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(6), $"Refused only after {clock.Elapsed}.");
+                return e;
+            }
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(6), $"Still allowed after {clock.Elapsed}.");
+            await Task.Delay(100);
+        }
     }
 
     [Fact]
@@ -211,12 +242,30 @@ public abstract class AuthEndToEndTests : IAsyncLifetime
         Assert.Contains("participant:p-seoul-1", denied.Status.Detail);
 
         await server.Services.GetRequiredService<IGrainFactory>().GetGrain<IAccessCodeGrain>(AccessCodes.KeyOf(code)).RevokeAsync("test");
+        var ended = await RefusedWithinSeconds(() => participant.GetMemberCity("seoul"));
+        Assert.Equal(StatusCode.Unauthenticated, ended.StatusCode);
+        Assert.Contains("access code was revoked", ended.Status.Detail);
         foreach (var wrong in new[] { code, AccessCodes.New().Code, "", new string('A', 10_000) })
         {
             var error = await Assert.ThrowsAsync<RpcException>(() => server.ParticipantAsync(wrong));
             Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
             Assert.Contains("access code is not valid", error.Status.Detail);
         }
+    }
+
+    [Fact]
+    public async Task A_rejected_participant_loses_access_within_seconds()
+    {
+        var secretariat = await server.SecretariatAsync();
+        var registered = await secretariat.Register("ga-2023", "busan", "Late registrant", ParticipantRole.Observer, familyName: "Rejected");
+        var participant = await server.ParticipantAsync(registered.AccessCode);
+        Assert.Equal("busan", (await participant.GetMemberCity("busan")).Id);
+
+        await secretariat.Review(registered.Participant.Id, AccreditationDecision.Reject, "Not on the credentials letter.");
+
+        var ended = await RefusedWithinSeconds(() => participant.GetMemberCity("busan"));
+        Assert.Equal(StatusCode.Unauthenticated, ended.StatusCode);
+        Assert.Contains("accreditation was rejected", ended.Status.Detail);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using WeGoAssembly.Grains.Auth;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Testing;
 
 namespace WeGoAssembly.Server.Tests;

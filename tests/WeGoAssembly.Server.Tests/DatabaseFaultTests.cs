@@ -1,6 +1,6 @@
 using System.Net;
 using Npgsql;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Testing;
 using Xunit.Abstractions;
 

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Protos.V1;
 using WeGoAssembly.Testing;
 using Xunit.Abstractions;

@@ -1,5 +1,5 @@
 using WeGoAssembly.Contracts.Auth;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Protos.V1;
 using WeGoAssembly.Testing;
 using Assembly = WeGoAssembly.Protos.V1.Assembly;

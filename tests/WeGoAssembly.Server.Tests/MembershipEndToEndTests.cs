@@ -1,5 +1,5 @@
 using Google.Protobuf;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Protos.V1;
 using WeGoAssembly.Testing;
 
@@ -303,7 +303,7 @@ public abstract class MembershipEndToEndTests : IAsyncLifetime
         Assert.Equal("서울", message.MemberCity.NameLocal);
         var trailer = body.AsSpan(5 + length);
         Assert.Equal(0x80, trailer[0]);
-        Assert.Contains("grpc-status:0", System.Text.Encoding.ASCII.GetString(trailer[5..]));
+        Assert.Contains("grpc-status: 0\r\n", System.Text.Encoding.ASCII.GetString(trailer[5..]));
     }
 
     private static MemberCity Set(MemberCity m, Action<MemberCity> change)

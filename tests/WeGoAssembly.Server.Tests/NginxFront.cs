@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Testing;
 
 namespace WeGoAssembly.Server.Tests;

@@ -5,7 +5,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Protos.V1;
 using WeGoAssembly.Testing;
 using Xunit.Abstractions;
@@ -177,7 +177,7 @@ public sealed class NginxFrontTests(NginxFrontTests.Front front, ITestOutputHelp
             var error = await Assert.ThrowsAsync<RpcException>(() => new GrpcClient(http).UnaryAsync<SignInRequest, SignInResponse>(
                 "/wego.assembly.v1.AuthService/SignIn",
                 new SignInRequest { UserName = "guess-" + Guid.NewGuid().ToString("N")[..8], Password = "a wrong password" },
-                new CallOptions(Headers: headers)));
+                new CallSettings(Headers: headers)));
             return error.StatusCode;
         }
 

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using WeGoAssembly.Contracts.Auth;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Protos.V1;
 
 namespace WeGoAssembly.Server.Tests;

@@ -1,11 +1,12 @@
 using System.Reflection;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
-using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Protos.V1;
-using WeGoAssembly.Server.Api;
+using WeGoAssembly.Server.Application;
 using WeGoAssembly.Server.Auth;
 using WeGoAssembly.Testing;
 
@@ -61,7 +62,7 @@ public sealed class RoleMatrixTests(RoleMatrixTests.Callers callers) : IClassFix
 
         Assert.True(expected == actual, $"{method} as {caller}: expected {expected}, got {actual} \"{detail}\"");
         if (caller == MatrixCaller.Anonymous && actual == StatusCode.Unauthenticated)
-            Assert.Equal(Authorization.SignInFirst, detail);
+            Assert.Equal(CallContext.SignInFirst, detail);
         if (actual == StatusCode.PermissionDenied)
             Assert.Contains("needs the", detail);
     }
@@ -76,12 +77,12 @@ public sealed class RoleMatrixTests(RoleMatrixTests.Callers callers) : IClassFix
     private static readonly MethodInfo StreamingCall = typeof(RoleMatrixTests).GetMethod(nameof(StreamAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     private static Task UnaryAsync<TRequest, TResponse>(SampleApi api, string path, IMessage request)
-        where TRequest : class, IMessage<TRequest>
+        where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new() =>
         api.Unary<TRequest, TResponse>(path, (TRequest)request);
 
     private static async Task StreamAsync<TRequest, TResponse>(SampleApi api, string path, IMessage request)
-        where TRequest : class, IMessage<TRequest>
+        where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
         // A watch stream runs until the client leaves; the deadline ends it once the call got past auth.
@@ -124,14 +125,19 @@ public sealed class RoleMatrixTests(RoleMatrixTests.Callers callers) : IClassFix
             file.Dispose();
         }
 
-        // A service class is served when the host registered it; its proto descriptor lists every rpc it must answer.
+        // The rpcs the host serves are the endpoints Grpc.AspNetCore mapped for our package; the proto descriptor says each one's shape.
         internal static Dictionary<string, MethodDescriptor> Served(IServiceProvider services)
         {
-            var registered = services.GetRequiredService<IServiceProviderIsService>();
-            return typeof(AuthService).Assembly.GetTypes()
-                .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IGrpcService).IsAssignableFrom(t) && registered.IsService(t))
-                .Select(t => (ServiceDescriptor)t.GetProperty(nameof(IGrpcService.Descriptor), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!)
-                .SelectMany(s => s.Methods)
+            var rpcs = typeof(AuthService).Assembly.GetTypes()
+                .Where(t => t.Name.EndsWith("Reflection", StringComparison.Ordinal) && t.GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static) is not null)
+                .Select(t => (FileDescriptor)t.GetProperty("Descriptor")!.GetValue(null)!)
+                .SelectMany(f => f.Services).SelectMany(s => s.Methods)
+                .ToDictionary(m => $"/{m.Service.FullName}/{m.Name}");
+            return services.GetRequiredService<EndpointDataSource>().Endpoints
+                .Select(e => e.Metadata.GetMetadata<GrpcMethodMetadata>())
+                .Where(m => m is not null && m.Method.ServiceName.StartsWith("wego.assembly.v1.", StringComparison.Ordinal))
+                .Select(m => rpcs[m!.Method.FullName])
+                .Distinct()
                 .ToDictionary(m => $"{m.Service.Name}/{m.Name}");
         }
     }

@@ -1,5 +1,6 @@
+using WeGoAssembly.Testing;
 using Google.Protobuf;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Protos.V1;
 
 namespace WeGoAssembly.Server.Tests;
@@ -19,19 +20,19 @@ public sealed class SampleApi(GrpcClient client, AuthSession? session = null)
     public AuthSession? Session => session;
 
     /// <summary>The call options that carry this caller's token; pass them on <see cref="Raw"/> calls.</summary>
-    public CallOptions Options => session is null
+    public CallSettings Options => session is null
         ? default
         : new(Headers: new Dictionary<string, string> { ["authorization"] = "Bearer " + session.BearerToken });
 
     /// <summary>Any unary rpc as this caller, for example "/wego.assembly.v1.MembershipService/GetMemberCity".</summary>
     public Task<TResponse> Unary<TRequest, TResponse>(string fullMethod, TRequest request)
-        where TRequest : class, IMessage<TRequest>
+        where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new() =>
         client.UnaryAsync<TRequest, TResponse>(fullMethod, request, Options);
 
     /// <summary>Any server-streaming rpc as this caller.</summary>
     public IAsyncEnumerable<TResponse> ServerStreaming<TRequest, TResponse>(string fullMethod, TRequest request)
-        where TRequest : class, IMessage<TRequest>
+        where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new() =>
         client.ServerStreamingAsync<TRequest, TResponse>(fullMethod, request, Options);
 

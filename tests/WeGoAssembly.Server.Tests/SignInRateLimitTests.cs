@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Protos.V1;
 using WeGoAssembly.Testing;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using WeGoAssembly.Contracts.Auth;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Testing;
 
 namespace WeGoAssembly.Server.Tests;

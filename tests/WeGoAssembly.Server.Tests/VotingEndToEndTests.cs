@@ -1,6 +1,6 @@
 using System.Data.Common;
 using Microsoft.Extensions.DependencyInjection;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Protos.V1;
 using WeGoAssembly.Storage;
 using WeGoAssembly.Testing;

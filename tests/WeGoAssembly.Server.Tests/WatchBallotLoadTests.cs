@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using WeGoAssembly.Bench;
 using WeGoAssembly.Contracts.Voting;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Testing;
 using V1 = WeGoAssembly.Protos.V1;
 
@@ -47,7 +47,7 @@ public abstract class WatchBallotLoadTests : IAsyncLifetime
             var messages = new List<V1.WatchBallotResponse>();
             await foreach (var message in watchClients[w % WatcherConnections].ServerStreamingAsync<V1.WatchBallotRequest, V1.WatchBallotResponse>(
                 "/wego.assembly.v1.VotingService/WatchBallot", new() { BallotId = ballotId },
-                new CallOptions(new Dictionary<string, string> { ["authorization"] = setup.Bearer[w % Members] })))
+                new CallSettings(new Dictionary<string, string> { ["authorization"] = setup.Bearer[w % Members] })))
             {
                 messages.Add(message);
                 if (messages.Count == 1 && Interlocked.Increment(ref subscribed) == Watchers)
@@ -62,7 +62,7 @@ public abstract class WatchBallotLoadTests : IAsyncLifetime
         var surge = await setup.SurgeAsync(voters, ballotId);
         Assert.Equal(0, surge.Failures);
         var closed = await voters[0].UnaryAsync<V1.CloseBallotRequest, V1.CloseBallotResponse>("/wego.assembly.v1.VotingService/CloseBallot",
-            new() { BallotId = ballotId }, new CallOptions(new Dictionary<string, string> { ["authorization"] = setup.SecretariatBearer }));
+            new() { BallotId = ballotId }, new CallSettings(new Dictionary<string, string> { ["authorization"] = setup.SecretariatBearer }));
 
         // A stream that ended with any status but OK fails here with its RpcException.
         var streams = await Task.WhenAll(watching).WaitAsync(TimeSpan.FromMinutes(2));

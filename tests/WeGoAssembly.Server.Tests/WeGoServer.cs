@@ -1,3 +1,4 @@
+using WeGoAssembly.Testing;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using WeGoAssembly.Contracts.Auth;
 using WeGoAssembly.Grains.Auth;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Runtime;
 using WeGoAssembly.Server.Hosting;
 

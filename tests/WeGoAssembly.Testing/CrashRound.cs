@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 
 namespace WeGoAssembly.Testing;
 

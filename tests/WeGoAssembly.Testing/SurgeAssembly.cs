@@ -1,7 +1,8 @@
+using WeGoAssembly.Testing;
 using System.Diagnostics;
 using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Protos.V1;
 using WeGoAssembly.Storage;
 
@@ -207,11 +208,11 @@ public sealed class SurgeAssembly : IAsyncDisposable
         command.Parameters.Add(parameter);
     }
 
-    private static CallOptions Options(string token) =>
+    private static CallSettings Options(string token) =>
         new(new Dictionary<string, string> { ["authorization"] = "Bearer " + token }, DateTime.UtcNow + CallTimeout);
 
     private Task<TResponse> AsSecretariat<TRequest, TResponse>(string method, TRequest request)
-        where TRequest : class, IMessage<TRequest>
+        where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new() =>
         clients[0].UnaryAsync<TRequest, TResponse>(method, request, Options(secretariatToken));
 

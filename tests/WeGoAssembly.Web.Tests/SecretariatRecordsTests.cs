@@ -1,6 +1,6 @@
 using System.Text;
 using Microsoft.Playwright;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Protos.V1;
 using WeGoAssembly.Server.Tests;
 using WeGoAssembly.Web.Tests.Browser;

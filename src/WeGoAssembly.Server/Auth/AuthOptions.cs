@@ -21,13 +21,20 @@ public sealed class AuthOptions
     /// <summary>HMAC key for tokens, when configured; else one is generated once and stored in the database.</summary>
     public byte[]? TokenSigningKey { get; init; }
 
-    /// <summary>SignIn and RedeemAccessCode calls accepted per client address per minute.</summary>
-    public int MaxAttemptsPerClientPerMinute { get; init; } = 20;
+    /// <summary>Failed SignIn and RedeemAccessCode calls from one address before it backs off (see <see cref="SignInThrottle"/>).</summary>
+    public int MaxFailuresPerAddress { get; init; } = 30;
 
-    /// <summary>Failed SignIn calls per user name within <see cref="FailureWindow"/> before that user name is refused for a while.</summary>
+    /// <summary>Failed SignIn calls for one user name from one address before that pair backs off.</summary>
     public int MaxFailuresPerUserName { get; init; } = 5;
 
-    public TimeSpan FailureWindow { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>The first back-off; it doubles with every further failure.</summary>
+    public TimeSpan BackoffFirst { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest back-off, and how long failures are remembered.</summary>
+    public TimeSpan BackoffLongest { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often a signed-in caller's account or access code is looked at again (<see cref="AccessCheck"/>).</summary>
+    public TimeSpan AccessRecheck { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Reads and checks the settings; a bad value stops start-up with a message an operator can act on.</summary>
     public static AuthOptions From(IConfiguration config)
@@ -40,9 +47,11 @@ public sealed class AuthOptions
             InitialAdminPassword = config["Auth:InitialAdmin:Password"] ?? "",
             TokenLifetime = config.GetValue("Auth:TokenLifetime", defaults.TokenLifetime),
             TokenSigningKey = SigningKey(config["Auth:TokenSigningKey"], failures),
-            MaxAttemptsPerClientPerMinute = config.GetValue("Auth:SignIn:MaxAttemptsPerClientPerMinute", defaults.MaxAttemptsPerClientPerMinute),
+            MaxFailuresPerAddress = config.GetValue("Auth:SignIn:MaxFailuresPerAddress", defaults.MaxFailuresPerAddress),
             MaxFailuresPerUserName = config.GetValue("Auth:SignIn:MaxFailuresPerUserName", defaults.MaxFailuresPerUserName),
-            FailureWindow = config.GetValue("Auth:SignIn:FailureWindow", defaults.FailureWindow),
+            BackoffFirst = config.GetValue("Auth:SignIn:BackoffFirst", defaults.BackoffFirst),
+            BackoffLongest = config.GetValue("Auth:SignIn:BackoffLongest", defaults.BackoffLongest),
+            AccessRecheck = config.GetValue("Auth:AccessRecheck", defaults.AccessRecheck),
         };
 
         var errors = new List<FieldError>();
@@ -52,12 +61,14 @@ public sealed class AuthOptions
         failures.AddRange(errors.Select(e => e.Message));
         if (options.TokenLifetime < TimeSpan.FromMinutes(1) || options.TokenLifetime > TimeSpan.FromDays(30))
             failures.Add($"Auth:TokenLifetime {options.TokenLifetime} must be from 00:01:00 to 30.00:00:00, such as 12:00:00.");
-        if (options.MaxAttemptsPerClientPerMinute < 1)
-            failures.Add("Auth:SignIn:MaxAttemptsPerClientPerMinute must be at least 1.");
+        if (options.MaxFailuresPerAddress < 1)
+            failures.Add("Auth:SignIn:MaxFailuresPerAddress must be at least 1.");
         if (options.MaxFailuresPerUserName < 1)
             failures.Add("Auth:SignIn:MaxFailuresPerUserName must be at least 1.");
-        if (options.FailureWindow <= TimeSpan.Zero)
-            failures.Add("Auth:SignIn:FailureWindow must be positive, such as 00:05:00.");
+        if (options.BackoffFirst <= TimeSpan.Zero || options.BackoffLongest < options.BackoffFirst)
+            failures.Add("Auth:SignIn:BackoffFirst must be positive and at most Auth:SignIn:BackoffLongest, such as 00:00:02 and 00:05:00.");
+        if (options.AccessRecheck < TimeSpan.Zero || options.AccessRecheck > TimeSpan.FromMinutes(1))
+            failures.Add("Auth:AccessRecheck must be from 00:00:00 to 00:01:00, such as 00:00:02.");
         return failures.Count == 0 ? options : throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", failures));
     }
 

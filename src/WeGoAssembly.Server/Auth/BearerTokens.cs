@@ -9,13 +9,13 @@ using WeGoAssembly.Contracts.Auth;
 namespace WeGoAssembly.Server.Auth;
 
 /// <summary>What a token that passed its signature check says: who, and from when until when.</summary>
-public sealed record TokenReading(CallerIdentity Identity, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);
+/// <summary>AccessCodeKey names the access code a participant's token was redeemed with, so revoking the code ends the token.</summary>
+public sealed record TokenReading(CallerIdentity Identity, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, string? AccessCodeKey);
 
 /// <summary>
-/// Bearer tokens: base64url(JSON claims) + "." + base64url(HMAC-SHA256 of the first part). Stateless, so
-/// any node holding the key checks them without a database read. Consequence, by design: a token stays
-/// valid until it expires, even if the account is disabled or its roles change meanwhile; a disabled
-/// account simply cannot sign in again. Keep Auth:TokenLifetime short enough for that.
+/// Bearer tokens: base64url(JSON claims) + "." + base64url(HMAC-SHA256 of the first part). Any node holding the
+/// key checks the signature without a database read; whether the account or access code still stands is
+/// <see cref="AccessCheck"/>'s question, asked again every few seconds.
 /// </summary>
 public sealed class BearerTokens(AuthOptions options, TimeProvider clock)
 {
@@ -41,14 +41,14 @@ public sealed class BearerTokens(AuthOptions options, TimeProvider clock)
     }
 
     /// <summary>A new token for <paramref name="identity"/>, valid for Auth:TokenLifetime from now.</summary>
-    public (string Token, DateTimeOffset ExpiresAt) Issue(CallerIdentity identity)
+    public (string Token, DateTimeOffset ExpiresAt) Issue(CallerIdentity identity, string? accessCodeKey = null)
     {
         var issuedAt = clock.GetUtcNow();
         // Whole seconds, so the expiry a client is told equals the one the token carries.
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds((issuedAt + options.TokenLifetime).ToUnixTimeSeconds());
         var claims = new Claims(identity.Actor, identity.DisplayName, identity.Roles.Order().Select(r => (int)r).ToArray(),
             identity.Participant?.ParticipantId, identity.Participant?.AssemblyId, identity.Participant?.MemberCityId,
-            issuedAt.ToUnixTimeSeconds(), expiresAt.ToUnixTimeSeconds());
+            issuedAt.ToUnixTimeSeconds(), expiresAt.ToUnixTimeSeconds(), accessCodeKey);
         var body = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(claims, ClaimsJson.Default.Claims));
         return (body + "." + Base64Url.EncodeToString(Mac(body)), expiresAt);
     }
@@ -101,7 +101,8 @@ public sealed class BearerTokens(AuthOptions options, TimeProvider clock)
             ? new ParticipantRef(id, claims.AssemblyId ?? "", claims.MemberCityId ?? "", claims.Name ?? "")
             : null;
         var identity = new CallerIdentity(claims.Subject, claims.Roles.Select(r => (Role)r).ToHashSet(), claims.Name ?? "", participant);
-        return new(identity, DateTimeOffset.FromUnixTimeSeconds(claims.IssuedAt), DateTimeOffset.FromUnixTimeSeconds(claims.ExpiresAt));
+        return new(identity, DateTimeOffset.FromUnixTimeSeconds(claims.IssuedAt), DateTimeOffset.FromUnixTimeSeconds(claims.ExpiresAt),
+            claims.AccessCodeKey);
     }
 
     private byte[] Mac(string body) =>
@@ -117,7 +118,8 @@ public sealed class BearerTokens(AuthOptions options, TimeProvider clock)
         [property: JsonPropertyName("aid")] string? AssemblyId,
         [property: JsonPropertyName("cid")] string? MemberCityId,
         [property: JsonPropertyName("iat")] long IssuedAt,
-        [property: JsonPropertyName("exp")] long ExpiresAt);
+        [property: JsonPropertyName("exp")] long ExpiresAt,
+        [property: JsonPropertyName("ack")] string? AccessCodeKey = null);
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

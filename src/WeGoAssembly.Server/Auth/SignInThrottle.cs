@@ -1,110 +1,88 @@
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 
 namespace WeGoAssembly.Server.Auth;
 
 /// <summary>
-/// Counts events per key over a sliding window (a log of timestamps per key, in memory): at most
-/// <paramref name="limit"/> within any <paramref name="window"/>. Limits here are small, so the log is too.
+/// Failures per key with back-off: the first <paramref name="free"/> failures cost nothing; each one after that
+/// blocks the key for <paramref name="first"/>, doubling with every further failure up to <paramref name="longest"/>.
+/// A success clears the key; a key quiet for <paramref name="longest"/> is forgotten. In memory, per node.
 /// </summary>
-public sealed class SlidingWindowLimit(int limit, TimeSpan window, TimeProvider clock)
+public sealed class FailureBackoff(int free, TimeSpan first, TimeSpan longest, TimeProvider clock)
 {
-    // Keys whose events have all left the window are dropped now and then, so rotating keys cannot grow memory.
     private const int PruneAbove = 10_000;
 
-    private readonly Dictionary<string, Queue<DateTimeOffset>> events = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Failures, DateTimeOffset Last, DateTimeOffset BlockedUntil)> keys = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
-    private DateTimeOffset nextPrune = DateTimeOffset.MinValue;
 
-    /// <summary>Records one event unless the key is at its limit: null when recorded, else how long until one would be.</summary>
-    public TimeSpan? TryAcquire(string key)
+    /// <summary>How long the key is still blocked; null when it is not.</summary>
+    public TimeSpan? Blocked(string key)
     {
         lock (gate)
         {
             var now = clock.GetUtcNow();
-            if (Wait(key, now) is { } wait)
-                return wait;
-            Live(key, now, create: true)!.Enqueue(now);
-            return null;
+            return keys.TryGetValue(key, out var k) && k.BlockedUntil > now ? k.BlockedUntil - now : null;
         }
     }
 
-    /// <summary>How long until the key is under its limit again; null when it is now.</summary>
-    public TimeSpan? RetryAfter(string key)
-    {
-        lock (gate)
-            return Wait(key, clock.GetUtcNow());
-    }
-
-    /// <summary>Records one event whatever the count (a failure that already happened).</summary>
-    public void Record(string key)
+    public void Failed(string key)
     {
         lock (gate)
         {
             var now = clock.GetUtcNow();
-            Live(key, now, create: true)!.Enqueue(now);
+            if (keys.Count > PruneAbove)
+                foreach (var stale in keys.Where(k => k.Value.Last + longest <= now).Select(k => k.Key).ToArray())
+                    keys.Remove(stale);
+            var failures = (keys.TryGetValue(key, out var k) && k.Last + longest > now ? k.Failures : 0) + 1;
+            var blockedUntil = failures <= free ? now
+                : now + TimeSpan.FromTicks(Math.Min(longest.Ticks, first.Ticks << Math.Min(failures - free - 1, 30)));
+            keys[key] = (failures, now, blockedUntil);
         }
     }
 
-    /// <summary>Forgets the key's events (a successful sign-in clears its failures).</summary>
-    public void Reset(string key)
+    public void Succeeded(string key)
     {
         lock (gate)
-            events.Remove(key);
-    }
-
-    private TimeSpan? Wait(string key, DateTimeOffset now) =>
-        Live(key, now, create: false) is { } log && log.Count >= limit
-            ? log.ElementAt(log.Count - limit) + window - now
-            : null;
-
-    private Queue<DateTimeOffset>? Live(string key, DateTimeOffset now, bool create)
-    {
-        if (create && events.Count > PruneAbove && now >= nextPrune)
-        {
-            foreach (var (stale, _) in events.Where(e => e.Value.Count == 0 || e.Value.Last() <= now - window).ToArray())
-                events.Remove(stale);
-            nextPrune = now + window;
-        }
-        if (!events.TryGetValue(key, out var log))
-        {
-            if (!create)
-                return null;
-            events[key] = log = new Queue<DateTimeOffset>();
-        }
-        while (log.Count > 0 && log.Peek() <= now - window)
-            log.Dequeue();
-        return log;
+            keys.Remove(key);
     }
 }
 
 /// <summary>
-/// Slows down password and access code guessing: at most Auth:SignIn:MaxAttemptsPerClientPerMinute calls of
-/// SignIn and RedeemAccessCode per client address, and Auth:SignIn:MaxFailuresPerUserName failed sign-ins per
-/// user name within Auth:SignIn:FailureWindow. In memory per node: a restart forgets the counts, which is
-/// acceptable for a throttle (the passwords are hashed with PBKDF2 and access codes carry 128 random bits).
+/// Slows down password and access code guessing without locking out a venue. Only failures count, never
+/// successes, so 200 delegates behind the hall's one public address all get in at once. Two keys back off:
+/// a user name from one address (Auth:SignIn:MaxFailuresPerUserName free failures), so a stranger elsewhere
+/// cannot lock the administrator out; and an address (Auth:SignIn:MaxFailuresPerAddress, sized for a hall of
+/// people mistyping codes), so one machine cannot try codes or names at speed. Each block doubles from
+/// Auth:SignIn:BackoffFirst up to Auth:SignIn:BackoffLongest. In memory per node: a restart forgets the
+/// counts, which is acceptable for a throttle (passwords are hashed with PBKDF2, access codes carry 128 random bits).
 /// </summary>
 public sealed class SignInThrottle(AuthOptions options, TimeProvider clock)
 {
-    private readonly SlidingWindowLimit attempts = new(options.MaxAttemptsPerClientPerMinute, TimeSpan.FromMinutes(1), clock);
-    private readonly SlidingWindowLimit failures = new(options.MaxFailuresPerUserName, options.FailureWindow, clock);
+    private readonly FailureBackoff addresses = new(options.MaxFailuresPerAddress, options.BackoffFirst, options.BackoffLongest, clock);
+    private readonly FailureBackoff credentials = new(options.MaxFailuresPerUserName, options.BackoffFirst, options.BackoffLongest, clock);
 
-    /// <summary>Counts one attempt from the caller's address; RESOURCE_EXHAUSTED when the address is over its limit.</summary>
-    public void Attempt(ServerCallContext context)
+    /// <summary>RESOURCE_EXHAUSTED while the address, or this user name from this address, is backing off.</summary>
+    public void Check(string peer, string? userName = null)
     {
-        if (attempts.TryAcquire(ClientAddress(context.Peer)) is { } wait)
-            throw Exhausted("Too many sign-in attempts from this address", wait);
+        var address = ClientAddress(peer);
+        if (addresses.Blocked(address) is { } wait)
+            throw Exhausted("Too many failed sign-ins from this address", wait);
+        if (userName is not null && credentials.Blocked(userName + "|" + address) is { } nameWait)
+            throw Exhausted("Too many failed sign-ins for this user name from this address", nameWait);
     }
 
-    /// <summary>RESOURCE_EXHAUSTED when the user name has failed too often lately, even if this password would be right.</summary>
-    public void CheckUserName(string userName)
+    public void Failed(string peer, string? userName = null)
     {
-        if (failures.RetryAfter(userName) is { } wait)
-            throw Exhausted("Too many failed sign-ins for this user name", wait);
+        var address = ClientAddress(peer);
+        addresses.Failed(address);
+        if (userName is not null)
+            credentials.Failed(userName + "|" + address);
     }
 
-    public void Failed(string userName) => failures.Record(userName);
-
-    public void Succeeded(string userName) => failures.Reset(userName);
+    public void Succeeded(string peer, string? userName = null)
+    {
+        if (userName is not null)
+            credentials.Succeeded(userName + "|" + ClientAddress(peer));
+    }
 
     /// <summary>The address without the port: "ipv4:10.0.0.7:50312" → "ipv4:10.0.0.7" (every connection of a client counts together).</summary>
     public static string ClientAddress(string peer)
@@ -117,6 +95,6 @@ public sealed class SignInThrottle(AuthOptions options, TimeProvider clock)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         var at = clock.GetUtcNow().AddSeconds(seconds);
-        return new RpcException(StatusCode.ResourceExhausted, $"{what}; try again in {seconds} seconds (after {at:HH:mm:ss} UTC).");
+        return new RpcException(new Status(StatusCode.ResourceExhausted, $"{what}; try again in {seconds} seconds (after {at:HH:mm:ss} UTC)."));
     }
 }

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using WeGoAssembly.Grains;
-using WeGoAssembly.Grpc;
+using Microsoft.AspNetCore.Authentication;
 using WeGoAssembly.Runtime;
-using WeGoAssembly.Server.Api;
+using WeGoAssembly.Server.Application;
 using WeGoAssembly.Server.Auth;
+using WeGoAssembly.Server.Services;
 using WeGoAssembly.Server.Jobs;
 using WeGoAssembly.Server.Web;
 using WeGoAssembly.Storage;
@@ -18,6 +19,9 @@ public static partial class WeGoAssemblyHost
     public static WebApplicationBuilder AddWeGoAssembly(this WebApplicationBuilder builder)
     {
         builder.Configuration.AddEnvironmentVariables(prefix: "WEGO__");
+        // The framework's browser scripts (blazor.web.js) from the build's static web assets in every environment, not
+        // only Development; a published build carries them in its wwwroot instead.
+        builder.WebHost.UseStaticWebAssets();
         var options = WeGoOptions.From(builder.Configuration);
         var services = builder.Services;
         services.AddSingleton(options);
@@ -46,34 +50,42 @@ public static partial class WeGoAssemblyHost
 
         services.AddSingleton(AuthOptions.From(builder.Configuration));
         services.AddSingleton<BearerTokens>();
+        services.AddSingleton<AccessCheck>();
         services.AddSingleton<SignInThrottle>();
-        services.AddSingleton<Authorization>();
         services.AddSingleton<AuthStartup>();
 
-        services.AddGrpcWire(o =>
-            {
-                o.MaxReceiveMessageSize = options.MaxReceiveMessageSize;
-                o.ExceptionMappers.Add(DomainStatus.Map);
-            })
-            .AddService<MembershipService>()
-            .AddService<AssemblyService>()
-            .AddService<AccreditationService>()
-            .AddService<AuthService>()
-            .AddService<AuditService>()
-            .AddService<AgendaService>()
-            .AddService<VotingService>()
-            .AddService<LogisticsService>();
-        services.AddScoped<MembershipService>();
-        services.AddScoped<AssemblyService>();
-        services.AddScoped<AccreditationService>();
-        services.AddScoped<AuthService>();
-        services.AddScoped<AuditService>();
-        services.AddScoped<AgendaService>();
-        services.AddScoped<VotingService>();
+        // The application layer: one use-case class per service, called by the gRPC services and the web screens alike.
+        services.AddSingleton<MembershipUseCases>();
+        services.AddSingleton<AssemblyUseCases>();
+        services.AddSingleton<AccreditationUseCases>();
+        services.AddSingleton<AuthUseCases>();
+        services.AddSingleton<AuditUseCases>();
+        services.AddSingleton<AgendaUseCases>();
+        services.AddSingleton<VotingUseCases>();
+        services.AddSingleton<LogisticsUseCases>();
         services.AddSingleton<ParticipantRoles>();
-        services.AddScoped<LogisticsService>();
 
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
+        services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = options.MaxReceiveMessageSize;
+            o.MaxSendMessageSize = 4 * 1024 * 1024;   // what grpc-js and other clients accept by default
+            o.Interceptors.Add<DomainStatusInterceptor>();
+        });
+        services.AddSingleton<DomainStatusInterceptor>();
+        services.AddGrpcReflection();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthentication.Scheme, null);
+        // The gRPC services hold no per-call state: one instance each instead of one per call.
+        services.AddSingleton<MembershipGrpcService>();
+        services.AddSingleton<AssemblyGrpcService>();
+        services.AddSingleton<AccreditationGrpcService>();
+        services.AddSingleton<AuthGrpcService>();
+        services.AddSingleton<AuditGrpcService>();
+        services.AddSingleton<AgendaGrpcService>();
+        services.AddSingleton<VotingGrpcService>();
+        services.AddSingleton<LogisticsGrpcService>();
+
+        // /healthz and grpc.health.v1.Health report the same checks.
+        services.AddGrpcHealthChecks().AddCheck<StorageHealthCheck>("storage");
         services.AddWebUi();
         return builder;
     }
@@ -97,10 +109,24 @@ public static partial class WeGoAssemblyHost
         if (options.SeedSampleData)
             await SampleData.SeedAsync(app.Services.GetRequiredService<IGrainFactory>(), app.Lifetime.ApplicationStopping);
 
-        app.UseGrpcWire();
+        // The pipeline: gRPC-Web translated to gRPC, then who is calling, then the endpoints of both ports.
+        app.UseRouting();
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        app.UseUnknownRpcAnswer();
+        app.UseWebUi();
+        app.MapGrpcService<MembershipGrpcService>();
+        app.MapGrpcService<AssemblyGrpcService>();
+        app.MapGrpcService<AccreditationGrpcService>();
+        app.MapGrpcService<AuthGrpcService>();
+        app.MapGrpcService<AuditGrpcService>();
+        app.MapGrpcService<AgendaGrpcService>();
+        app.MapGrpcService<VotingGrpcService>();
+        app.MapGrpcService<LogisticsGrpcService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz");
         app.MapMinutes();
-        app.UseWebUi();
+        app.MapWebUi();
         app.Lifetime.ApplicationStarted.Register(() => LogListening(app));
         await app.StartAsync();
     }

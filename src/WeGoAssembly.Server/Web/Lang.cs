@@ -1,5 +1,5 @@
 using System.Globalization;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 
 namespace WeGoAssembly.Server.Web;
 

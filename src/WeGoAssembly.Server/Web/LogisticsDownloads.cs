@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
-using WeGoAssembly.Grpc;
+using Grpc.Core;
 using WeGoAssembly.Protos.V1;
-using WeGoAssembly.Server.Api;
+using WeGoAssembly.Server.Application;
+using WeGoAssembly.Server.Auth;
 
 namespace WeGoAssembly.Server.Web;
 
@@ -12,16 +13,17 @@ namespace WeGoAssembly.Server.Web;
 public static class LogisticsDownloads
 {
     public static void MapLogisticsDownloads(this WebApplication app) =>
-        app.MapGet("/logistics/manifest.csv", async (HttpContext http, LocalCalls calls, string? visit, string? vehicle) =>
+        app.MapGet("/logistics/manifest.csv", async (HttpContext http, LogisticsUseCases logistics, AccessCheck access, string? visit, string? vehicle) =>
         {
             try
             {
-                var export = await calls.UnaryAsync<LogisticsService, ExportManifestRequest, ExportManifestResponse>("ExportManifest",
-                    new() { SiteVisitId = visit ?? "", VehicleId = vehicle ?? "" }, new LocalCaller(WebUser.From(http.User).Token, WebSignIn.Peer(http)), http.RequestAborted);
+                var caller = await access.ResolveTokenAsync(WebUser.From(http.User).Token);
+                var export = await logistics.ExportManifest(new() { SiteVisitId = visit ?? "", VehicleId = vehicle ?? "" },
+                    new CallContext(caller.Identity, caller.Refusal, WebSignIn.Peer(http), http.RequestAborted));
                 var name = (visit ?? "manifest") + (vehicle is { Length: > 0 } ? "." + vehicle : "") + ".csv";
                 return Results.File(export.Csv.ToByteArray(), "text/csv; charset=utf-8", name);
             }
-            catch (RpcException e)
+            catch (Exception failure) when (WebApi.AsRefusal(failure) is { } e)
             {
                 return Results.Text(Lang.Explain(e), "text/plain; charset=utf-8", statusCode: e.StatusCode switch
                 {

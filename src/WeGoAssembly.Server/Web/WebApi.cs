@@ -1,8 +1,9 @@
 using System.Security.Claims;
-using Google.Protobuf;
+using Grpc.Core;
 using Microsoft.AspNetCore.Components.Authorization;
 using WeGoAssembly.Contracts.Auth;
-using WeGoAssembly.Grpc;
+using WeGoAssembly.Server.Application;
+using WeGoAssembly.Server.Auth;
 
 namespace WeGoAssembly.Server.Web;
 
@@ -21,58 +22,85 @@ public sealed record WebUser(string DisplayName, IReadOnlySet<Role> Roles, Parti
 }
 
 /// <summary>
-/// How screens call the system: the gRPC services' own handlers, in-process (<see cref="LocalCalls"/>), with the
-/// signed-in user's bearer token, so the same authorization, validation and grains decide as for any gRPC client.
+/// How screens call the system: the same use-case classes the gRPC services call, with a <see cref="CallContext"/>
+/// made from the signed-in user's token by the same <see cref="AccessCheck"/>, so the same roles, scopes and
+/// validation decide as for any gRPC client, and a disabled account or rejected participant is refused here too.
 /// </summary>
-public sealed class WebApi(LocalCalls calls, AuthenticationStateProvider authState)
+public sealed class WebApi(
+    AuthenticationStateProvider authState, AccessCheck access,
+    MembershipUseCases membership, AssemblyUseCases assembly, AccreditationUseCases accreditation, AuthUseCases auth,
+    AuditUseCases audit, AgendaUseCases agenda, VotingUseCases voting, LogisticsUseCases logistics)
 {
+    public MembershipUseCases Membership => membership;
+    public AssemblyUseCases Assembly => assembly;
+    public AccreditationUseCases Accreditation => accreditation;
+    public AuthUseCases Auth => auth;
+    public AuditUseCases Audit => audit;
+    public AgendaUseCases Agenda => agenda;
+    public VotingUseCases Voting => voting;
+    public LogisticsUseCases Logistics => logistics;
+
     public async Task<WebUser> UserAsync() => WebUser.From((await authState.GetAuthenticationStateAsync()).User);
 
-    public async Task<TResponse> Call<TService, TRequest, TResponse>(string method, TRequest request, CancellationToken cancellationToken = default)
-        where TService : class, IGrpcService
-        where TRequest : class, IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse> =>
-        await calls.UnaryAsync<TService, TRequest, TResponse>(method, request, await CallerAsync(), cancellationToken);
+    /// <summary>The signed-in user as a use case sees them, for one call that ends with <paramref name="cancellationToken"/>.</summary>
+    public async Task<CallContext> Caller(CancellationToken cancellationToken)
+    {
+        var outcome = await access.ResolveTokenAsync((await UserAsync()).Token);
+        return new(outcome.Identity, outcome.Refusal, "web", cancellationToken);
+    }
+
+    /// <summary>The refusal a gRPC client would get for <paramref name="exception"/>, or null when it is not one.</summary>
+    public static RpcException? AsRefusal(Exception exception) => exception switch
+    {
+        RpcException e => e,
+        _ when DomainStatus.Map(exception) is { } status => new RpcException(status),
+        _ => null,
+    };
 
     /// <summary>
     /// Follows a server stream until it ends or <paramref name="cancellationToken"/> fires. A transient failure
     /// (UNAVAILABLE, for example the database restarting) is reported through <paramref name="onProblem"/> and the
     /// watch starts again after a pause, so live views come back by themselves; any other failure ends it.
     /// </summary>
-    public async Task Watch<TService, TRequest, TResponse>(
-        string method, TRequest request, Func<TResponse, Task> onMessage, Func<RpcException?, Task> onProblem, CancellationToken cancellationToken)
-        where TService : class, IGrpcService
-        where TRequest : class, IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse>
+    public async Task Watch<TResponse>(
+        Func<IServerStreamWriter<TResponse>, CallContext, Task> watch, Func<TResponse, Task> onMessage, Func<RpcException?, Task> onProblem,
+        CancellationToken cancellationToken)
     {
-        var caller = await CallerAsync();
+        var writer = new CallbackWriter<TResponse>(async message =>
+        {
+            await onProblem(null);
+            await onMessage(message);
+        }, cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await calls.ServerStreamingAsync<TService, TRequest, TResponse>(method, request, async message =>
-                {
-                    await onProblem(null);
-                    await onMessage(message);
-                }, caller, cancellationToken);
+                await watch(writer, await Caller(cancellationToken));
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Aborted or StatusCode.Unknown)
+            catch (Exception e) when (AsRefusal(e) is { } refusal)
             {
-                await onProblem(e);
+                await onProblem(refusal);
+                if (refusal.StatusCode is not (StatusCode.Unavailable or StatusCode.Aborted or StatusCode.Unknown))
+                    return;
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-            catch (RpcException e)
-            {
-                await onProblem(e);
-                return;
             }
         }
     }
 
-    private async Task<LocalCaller> CallerAsync() => new((await UserAsync()).Token, "web");
+    /// <summary>A stream's messages handed to the page as the use case writes them.</summary>
+    private sealed class CallbackWriter<T>(Func<T, Task> onMessage, CancellationToken cancellationToken) : IServerStreamWriter<T>
+    {
+        public WriteOptions? WriteOptions { get; set; }
+
+        public Task WriteAsync(T message)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return onMessage(message);
+        }
+    }
 }

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using WeGoAssembly.Grpc;
+
 
 namespace WeGoAssembly.Server.Web;
 
@@ -27,9 +27,9 @@ public abstract class WebPage : ComponentBase, IDisposable
             Error = null;
             return true;
         }
-        catch (RpcException e)
+        catch (Exception e) when (WebApi.AsRefusal(e) is { } refusal)
         {
-            Error = Lang.Explain(e);
+            Error = Lang.Explain(refusal);
             return false;
         }
     }

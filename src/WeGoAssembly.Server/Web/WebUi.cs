@@ -25,7 +25,7 @@ public static class WebUi
         return services;
     }
 
-    /// <summary>Lays out the web pipeline; runs after the gRPC middleware, so gRPC calls never reach it.</summary>
+    /// <summary>The web UI's middleware: language, who is signed in (cookie for pages, bearer for gRPC), antiforgery.</summary>
     public static void UseWebUi(this WebApplication app)
     {
         app.UseRequestLocalization(o =>
@@ -37,6 +37,13 @@ public static class WebUi
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+    }
+
+    /// <summary>The web UI's endpoints: the framework's own scripts, our stylesheet, sign-in, downloads and the pages.</summary>
+    public static void MapWebUi(this WebApplication app)
+    {
+        // The framework's own scripts (blazor.web.js), named by the manifest the SDK writes beside the server's dll.
+        app.MapStaticAssets(Path.Combine(AppContext.BaseDirectory, typeof(App).Assembly.GetName().Name + ".staticwebassets.endpoints.json"));
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new EmbeddedFileProvider(typeof(App).Assembly, typeof(App).Namespace + ".Assets") });
         app.MapSignInEndpoints();
         app.MapLogisticsDownloads();

@@ -1,6 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using WeGoAssembly.Protos.V1;
-using WeGoAssembly.Server.Api;
+using WeGoAssembly.Server.Application;
 
 namespace WeGoAssembly.Server.Web.Pages.Logistics;
 
@@ -18,7 +18,7 @@ public abstract class LogisticsPage : WebPage
     /// <summary>Reads the assembly's time zone (GetAssembly); a refusal is shown as <see cref="WebPage.Error"/>.</summary>
     protected Task<bool> LoadZoneAsync(string assemblyId) => Try(async () =>
     {
-        var assembly = (await Api.Call<AssemblyService, GetAssemblyRequest, GetAssemblyResponse>("GetAssembly", new() { AssemblyId = assemblyId }, Leaving)).Assembly;
+        var assembly = (await Api.Assembly.GetAssembly(new() { AssemblyId = assemblyId }, await Api.Caller(Leaving))).Assembly;
         Zone = TimeZoneInfo.FindSystemTimeZoneById(assembly.TimeZone);
     });
 

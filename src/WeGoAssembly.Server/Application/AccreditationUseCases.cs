@@ -1,0 +1,177 @@
+using Google.Protobuf;
+using WeGoAssembly.Contracts;
+using WeGoAssembly.Contracts.Accreditation;
+using WeGoAssembly.Contracts.Assemblies;
+using WeGoAssembly.Contracts.Auth;
+using WeGoAssembly.Grains.Accreditation;
+using WeGoAssembly.Grains.Auth;
+using WeGoAssembly.Grains.Rules;
+using Grpc.Core;
+using WeGoAssembly.Protos.V1;
+using WeGoAssembly.Runtime;
+using WeGoAssembly.Server.Auth;
+using AccreditationDecision = WeGoAssembly.Contracts.Accreditation.AccreditationDecision;
+
+namespace WeGoAssembly.Server.Application;
+
+/// <summary>
+/// gRPC edge of accreditation: delegations, credentials letters, review, badges, the door, proxies and
+/// exports. A participant registers people into, and submits the letter of, their own delegation; the
+/// secretariat reviews, badges, records proxies and exports; staff (secretariat and logistics) scan badges.
+/// </summary>
+public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegister delegations)
+{
+    private const int MaxBadgeCodeLength = 200;
+
+    public async Task<RegisterParticipantResponse> RegisterParticipant(RegisterParticipantRequest request, CallContext context)
+    {
+        var caller = context.RequireDelegation(request.AssemblyId, request.MemberCityId);
+        var delegation = Delegation(request.AssemblyId, request.MemberCityId);
+        var participant = await delegation.RegisterAsync(request.ToDomain(), caller.Actor);
+        // The code is returned once and never stored; the server keeps its hash only.
+        var (code, key) = AccessCodes.New();
+        await grains.GetGrain<IAccessCodeGrain>(key).IssueAsync(
+            new ParticipantRef(participant.Id, participant.AssemblyId, participant.MemberCityId, participant.DisplayName), caller.Actor);
+        return new() { Participant = participant.ToProto(), AccessCode = code };
+    }
+
+    public async Task<SubmitCredentialsResponse> SubmitCredentials(SubmitCredentialsRequest request, CallContext context)
+    {
+        var caller = context.RequireDelegation(request.AssemblyId, request.MemberCityId);
+        var delegation = Delegation(request.AssemblyId, request.MemberCityId);
+        if (request.Content.Length > CredentialsLetterRules.MaxBytes)
+            CredentialsLetterRules.Check(request.Content.Span, request.FileName);   // throws: too large, before a copy is made
+        var letter = await delegation.SubmitCredentialsAsync(request.Content.ToByteArray(), request.FileName, caller.Actor);
+        return new() { CredentialsLetter = letter.ToProto() };
+    }
+
+    public async Task<ReviewAccreditationResponse> ReviewAccreditation(ReviewAccreditationRequest request, CallContext context)
+    {
+        var caller = context.Require(Role.Secretariat);
+        var participant = await DelegationOf(request.ParticipantId)
+            .ReviewAsync(request.ParticipantId.Trim(), (AccreditationDecision)request.Decision, request.Reason, caller.Actor);
+        return new() { Participant = participant.ToProto() };
+    }
+
+    public async Task<IssueBadgeResponse> IssueBadge(IssueBadgeRequest request, CallContext context)
+    {
+        // Only the secret's hash is stored, so a participant who wants their QR code on a phone or a home printer
+        // issues the badge anew; the grain still demands an approval, and the earlier QR code stops scanning.
+        var caller = context.RequireSelfOr(request.ParticipantId, Role.Secretariat);
+        var badge = await DelegationOf(request.ParticipantId).IssueBadgeAsync(request.ParticipantId.Trim(), caller.Actor);
+        return new()
+        {
+            Participant = badge.Participant.ToProto(),
+            BadgeNumber = badge.BadgeNumber,
+            QrSecret = badge.QrSecret,
+            ReplacedEarlierBadge = badge.ReplacedEarlierBadge,
+        };
+    }
+
+    public async Task<CheckInResponse> CheckIn(CheckInRequest request, CallContext context)
+    {
+        var caller = context.Require(Role.Secretariat, Role.Logistics);
+        var (holder, key) = await BadgeAsync(request.BadgeCode);
+        var change = await Delegation(holder.AssemblyId, holder.MemberCityId).CheckInAsync(holder.ParticipantId, key, caller.Actor);
+        return new() { Participant = change.Participant.ToProto(), Changed = change.Changed };
+    }
+
+    public async Task<CheckOutResponse> CheckOut(CheckOutRequest request, CallContext context)
+    {
+        var caller = context.Require(Role.Secretariat, Role.Logistics);
+        var (holder, key) = await BadgeAsync(request.BadgeCode);
+        var change = await Delegation(holder.AssemblyId, holder.MemberCityId).CheckOutAsync(holder.ParticipantId, key, caller.Actor);
+        return new() { Participant = change.Participant.ToProto(), Changed = change.Changed };
+    }
+
+    public async Task<RecordProxyResponse> RecordProxy(RecordProxyRequest request, CallContext context)
+    {
+        var caller = context.Require(Role.Secretariat);
+        var assemblyId = RequestChecks.Id("assembly_id", request.AssemblyId);
+        var grantor = RequestChecks.Id("grantor_member_city_id", request.GrantorMemberCityId);
+        var holder = RequestChecks.Id("holder_member_city_id", request.HolderMemberCityId);
+        var proxy = await grains.GetGrain<IAssemblyGrain>(assemblyId).RecordProxyAsync(grantor, holder, request.Reference, caller.Actor);
+        return new() { Proxy = proxy.ToProto() };
+    }
+
+    public async Task<RevokeProxyResponse> RevokeProxy(RevokeProxyRequest request, CallContext context)
+    {
+        var caller = context.Require(Role.Secretariat);
+        var assemblyId = ProxyIds.AssemblyOf(request.ProxyId) is { } id ? RequestChecks.Id("proxy_id", id)
+            : throw DomainException.Invalid("proxy_id", $"proxy_id \"{TextRules.Shorten(request.ProxyId)}\" is not a proxy id such as \"ga-2023.proxy-1\".");
+        var proxy = await grains.GetGrain<IAssemblyGrain>(assemblyId).RevokeProxyAsync(request.ProxyId.Trim(), request.Reason, caller.Actor);
+        return new() { Proxy = proxy.ToProto() };
+    }
+
+    public async Task<ListProxiesResponse> ListProxies(ListProxiesRequest request, CallContext context)
+    {
+        context.Require(Role.Secretariat);
+        var assemblyId = RequestChecks.Id("assembly_id", request.AssemblyId);
+        var response = new ListProxiesResponse();
+        response.Proxies.AddRange((await grains.GetGrain<IAssemblyGrain>(assemblyId).GetProxiesAsync(request.IncludeRevoked)).Select(p => p.ToProto()));
+        return response;
+    }
+
+    public async Task<GetDelegationResponse> GetDelegation(GetDelegationRequest request, CallContext context)
+    {
+        var caller = context.Authenticated();
+        if (!caller.Roles.Contains(Role.Secretariat) && !caller.Roles.Contains(Role.Logistics))
+            context.RequireDelegation(request.AssemblyId, request.MemberCityId);
+        var delegation = await Delegation(request.AssemblyId, request.MemberCityId).GetAsync();
+        return new() { Delegation = delegation.ToProto() };
+    }
+
+    public async Task<ListDelegationsResponse> ListDelegations(ListDelegationsRequest request, CallContext context)
+    {
+        context.Require(Role.Secretariat, Role.Logistics);
+        var assemblyId = RequestChecks.Id("assembly_id", request.AssemblyId);
+        var pageSize = RequestChecks.PageSize(request.PageSize, defaultSize: 50, max: 200);
+        var page = await delegations.ListAsync(assemblyId, request.AccreditationStatus.ToFilter(), RequestChecks.AfterKey(request.PageToken), pageSize, context.CancellationToken);
+        var response = new ListDelegationsResponse { NextPageToken = page.ContinueAfter is { } last ? RequestChecks.PageToken(last) : "" };
+        response.Delegations.AddRange(page.Delegations.Select(d => d.ToProto()));
+        return response;
+    }
+
+    public async Task<ExportDelegationsResponse> ExportDelegations(ExportDelegationsRequest request, CallContext context)
+    {
+        context.Require(Role.Secretariat);
+        var assemblyId = RequestChecks.Id("assembly_id", request.AssemblyId);
+        return new() { Csv = ByteString.CopyFrom(await delegations.ExportDelegationsAsync(assemblyId, context.CancellationToken)) };
+    }
+
+    public async Task<ExportAttendanceResponse> ExportAttendance(ExportAttendanceRequest request, CallContext context)
+    {
+        context.Require(Role.Secretariat);
+        var assemblyId = RequestChecks.Id("assembly_id", request.AssemblyId);
+        var history = request.View switch
+        {
+            AttendanceView.Unspecified or AttendanceView.PresentNow => false,
+            AttendanceView.History => true,
+            _ => throw DomainException.Invalid("view", $"view {(int)request.View} is not present-now or history."),
+        };
+        return new() { Csv = ByteString.CopyFrom(await delegations.ExportAttendanceAsync(assemblyId, history, context.CancellationToken)) };
+    }
+
+    private IDelegationGrain Delegation(string assemblyId, string memberCityId) =>
+        grains.GetGrain<IDelegationGrain>(ParticipantIds.DelegationKey(RequestChecks.Id("assembly_id", assemblyId), RequestChecks.Id("member_city_id", memberCityId)));
+
+    private IDelegationGrain DelegationOf(string participantId)
+    {
+        var (assemblyId, memberCityId) = ParticipantIds.Parse("participant_id", participantId);
+        return grains.GetGrain<IDelegationGrain>(ParticipantIds.DelegationKey(assemblyId, memberCityId));
+    }
+
+    /// <summary>The holder of a scanned badge code and the key it is stored under; NOT_FOUND for a code never issued.</summary>
+    private async Task<(BadgeHolder Holder, string Key)> BadgeAsync(string badgeCode)
+    {
+        var code = badgeCode.Trim();
+        if (code.Length == 0)
+            throw DomainException.Invalid("badge_code", "badge_code is required: the text read from the badge's QR code.");
+        if (code.Length > MaxBadgeCodeLength)
+            throw DomainException.NotFound("This code is not a badge of this assembly system (far too long); scan the QR code on the badge.");
+        var key = BadgeSecrets.KeyOf(code);
+        var holder = await grains.GetGrain<IBadgeGrain>(key).GetAsync()
+            ?? throw DomainException.NotFound("Unknown badge: this QR code was never issued here (or was misread); scan again, or send the person to the accreditation desk.");
+        return (holder, key);
+    }
+}

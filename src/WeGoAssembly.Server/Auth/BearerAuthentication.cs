@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace WeGoAssembly.Server.Auth;
+
+/// <summary>The caller as ASP.NET Core sees them: one role claim per role, and the identity the use cases read.</summary>
+public sealed class CallerClaimsIdentity(CallerIdentity caller)
+    : ClaimsIdentity(caller.Roles.Select(r => new Claim(DefaultRoleClaimType, r.ToString())).Prepend(new Claim(DefaultNameClaimType, caller.Actor)),
+        BearerAuthentication.Scheme)
+{
+    public CallerIdentity Caller { get; } = caller;
+}
+
+public static class BearerAuthentication
+{
+    public const string Scheme = "Bearer";
+
+    /// <summary>The use cases' view of a gRPC call: the caller the bearer handler authenticated (none on [AllowAnonymous] rpcs).</summary>
+    public static CallContext ToCallContext(this ServerCallContext context) =>
+        new((context.GetHttpContext().User.Identity as CallerClaimsIdentity)?.Caller, null, context.Peer, context.CancellationToken);
+
+    /// <summary>
+    /// Ends a refused gRPC or gRPC-Web call as trailers-only, with a status and message a person can act on (a bare
+    /// HTTP 401 would reach clients as "Bad gRPC response. HTTP status code: 401").
+    /// </summary>
+    public static Task RefuseAsync(HttpContext http, StatusCode code, string message)
+    {
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = http.Request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.Ordinal)
+            ? type.Split(';')[0] : "application/grpc";
+        http.Response.Headers["grpc-status"] = ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// ASP.NET Core authentication for the gRPC services: "authorization: Bearer &lt;token&gt;" becomes the caller
+/// (<see cref="AccessCheck"/>), and a call to an [Authorize] service without one ends UNAUTHENTICATED with the
+/// reason, before its request is looked at.
+/// </summary>
+public sealed class BearerAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccessCheck access)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var outcome = await access.ResolveHeaderAsync(Request.Headers.Authorization);
+        if (outcome.Identity is { } caller)
+            return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new CallerClaimsIdentity(caller)), Scheme.Name));
+        return outcome.Refusal is { } refusal ? AuthenticateResult.Fail(refusal) : AuthenticateResult.NoResult();
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        await BearerAuthentication.RefuseAsync(Context, StatusCode.Unauthenticated, result.Failure?.Message ?? CallContext.SignInFirst);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        BearerAuthentication.RefuseAsync(Context, StatusCode.PermissionDenied, "This call needs another role than yours.");
+}

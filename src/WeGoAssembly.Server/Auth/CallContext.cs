@@ -1,0 +1,77 @@
+using System.Runtime.CompilerServices;
+using Grpc.Core;
+using WeGoAssembly.Contracts.Auth;
+using WeGoAssembly.Grains.Rules;
+
+namespace WeGoAssembly.Server.Auth;
+
+/// <summary>
+/// Who is calling: the identity a valid bearer token carries. Actor is what the audit log records:
+/// "staff:&lt;user name&gt;" or "participant:&lt;participant id&gt;".
+/// </summary>
+public sealed record CallerIdentity(string Actor, IReadOnlySet<Role> Roles, string DisplayName, ParticipantRef? Participant);
+
+/// <summary>
+/// One call of a use case, from a gRPC client or a web screen: who calls (null when the sign-in was refused, with
+/// <see cref="Refusal"/> saying why), from which address, and when the caller gave up. Every role and scope check
+/// of the application layer asks it, so both paths answer the same UNAUTHENTICATED and PERMISSION_DENIED with the
+/// same words. The rpc name in a refusal is the use-case method's own (<see cref="CallerMemberNameAttribute"/>).
+/// </summary>
+public sealed record CallContext(CallerIdentity? Identity, string? Refusal, string Peer, CancellationToken CancellationToken)
+{
+    public const string SignInFirst = "Sign in first: send 'authorization: Bearer <token>' from SignIn or RedeemAccessCode.";
+
+    /// <summary>Any signed-in user.</summary>
+    public CallerIdentity Authenticated() =>
+        Identity ?? throw new RpcException(new Status(StatusCode.Unauthenticated, Refusal ?? SignInFirst));
+
+    /// <summary>A signed-in user holding <paramref name="role"/>.</summary>
+    public CallerIdentity Require(Role role, [CallerMemberName] string rpc = "") => Require([role], rpc);
+
+    /// <summary>A signed-in user holding <paramref name="role"/> or <paramref name="other"/>.</summary>
+    public CallerIdentity Require(Role role, Role other, [CallerMemberName] string rpc = "") => Require([role, other], rpc);
+
+    /// <summary>A signed-in user holding one of <paramref name="anyOf"/>.</summary>
+    public CallerIdentity Require(IReadOnlyList<Role> anyOf, [CallerMemberName] string rpc = "")
+    {
+        var caller = Authenticated();
+        if (anyOf.Any(caller.Roles.Contains))
+            return caller;
+        throw PermissionDenied($"{rpc} needs the {string.Join(" or ", anyOf)} role; {Describe(caller)}.");
+    }
+
+    /// <summary>A signed-in user holding one of <paramref name="anyOf"/>, or the participant <paramref name="participantId"/> themselves.</summary>
+    public CallerIdentity RequireSelfOr(string participantId, IReadOnlyList<Role> anyOf, [CallerMemberName] string rpc = "")
+    {
+        var caller = Authenticated();
+        if (anyOf.Any(caller.Roles.Contains)
+            || (caller.Roles.Contains(Role.Participant) && caller.Participant is { } self && self.ParticipantId == participantId.Trim()))
+            return caller;
+        throw PermissionDenied($"{rpc} for {TextRules.Shorten(participantId.Trim())} needs the {string.Join(" or ", anyOf)} role, " +
+            $"or to be that participant; you are signed in as {caller.Actor}.");
+    }
+
+    /// <summary>A signed-in user holding <paramref name="role"/>, or the participant <paramref name="participantId"/> themselves.</summary>
+    public CallerIdentity RequireSelfOr(string participantId, Role role, [CallerMemberName] string rpc = "") =>
+        RequireSelfOr(participantId, [role], rpc);
+
+    /// <summary>The secretariat, or a participant of the delegation of <paramref name="memberCityId"/> to <paramref name="assemblyId"/>.</summary>
+    public CallerIdentity RequireDelegation(string assemblyId, string memberCityId, [CallerMemberName] string rpc = "")
+    {
+        var caller = Authenticated();
+        if (caller.Roles.Contains(Role.Secretariat))
+            return caller;
+        if (caller.Roles.Contains(Role.Participant) && caller.Participant is { } p
+            && string.Equals(p.AssemblyId, assemblyId, StringComparison.Ordinal)
+            && string.Equals(p.MemberCityId, memberCityId, StringComparison.Ordinal))
+            return caller;
+        throw PermissionDenied(
+            $"{rpc} needs the Secretariat role or a participant of the delegation of \"{memberCityId}\" to \"{assemblyId}\"; {Describe(caller)}.");
+    }
+
+    private static string Describe(CallerIdentity caller) => caller.Participant is { } p
+        ? $"you are signed in as {caller.Actor}, a participant of the delegation of \"{p.MemberCityId}\" to \"{p.AssemblyId}\""
+        : $"you are signed in as {caller.Actor} with the {string.Join(" and ", caller.Roles.Order())} role{(caller.Roles.Count == 1 ? "" : "s")}";
+
+    private static RpcException PermissionDenied(string message) => new(new Status(StatusCode.PermissionDenied, message));
+}

@@ -1,0 +1,24 @@
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using WeGoAssembly.Protos.V1;
+using WeGoAssembly.Server.Application;
+using WeGoAssembly.Server.Auth;
+
+namespace WeGoAssembly.Server.Services;
+
+/// <summary>The gRPC edge of <see cref="AgendaUseCases"/>: the generated service base, one line per rpc.</summary>
+[Authorize(AuthenticationSchemes = BearerAuthentication.Scheme)]
+public sealed class AgendaGrpcService(AgendaUseCases useCases) : AgendaService.AgendaServiceBase
+{
+    public override Task<CreateAgendaItemResponse> CreateAgendaItem(CreateAgendaItemRequest request, ServerCallContext context) =>
+        useCases.CreateAgendaItem(request, context.ToCallContext());
+
+    public override Task<UpdateAgendaItemResponse> UpdateAgendaItem(UpdateAgendaItemRequest request, ServerCallContext context) =>
+        useCases.UpdateAgendaItem(request, context.ToCallContext());
+
+    public override Task<ReorderAgendaResponse> ReorderAgenda(ReorderAgendaRequest request, ServerCallContext context) =>
+        useCases.ReorderAgenda(request, context.ToCallContext());
+
+    public override Task<ListAgendaResponse> ListAgenda(ListAgendaRequest request, ServerCallContext context) =>
+        useCases.ListAgenda(request, context.ToCallContext());
+}

@@ -1,0 +1,21 @@
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using WeGoAssembly.Protos.V1;
+using WeGoAssembly.Server.Application;
+using WeGoAssembly.Server.Auth;
+
+namespace WeGoAssembly.Server.Services;
+
+/// <summary>The gRPC edge of <see cref="AssemblyUseCases"/>: the generated service base, one line per rpc.</summary>
+[Authorize(AuthenticationSchemes = BearerAuthentication.Scheme)]
+public sealed class AssemblyGrpcService(AssemblyUseCases useCases) : AssemblyService.AssemblyServiceBase
+{
+    public override Task<CreateAssemblyResponse> CreateAssembly(CreateAssemblyRequest request, ServerCallContext context) =>
+        useCases.CreateAssembly(request, context.ToCallContext());
+
+    public override Task<GetAssemblyResponse> GetAssembly(GetAssemblyRequest request, ServerCallContext context) =>
+        useCases.GetAssembly(request, context.ToCallContext());
+
+    public override Task<UpdateAssemblyRulesResponse> UpdateAssemblyRules(UpdateAssemblyRulesRequest request, ServerCallContext context) =>
+        useCases.UpdateAssemblyRules(request, context.ToCallContext());
+}

@@ -1,0 +1,26 @@
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using WeGoAssembly.Protos.V1;
+using WeGoAssembly.Server.Application;
+using WeGoAssembly.Server.Auth;
+
+namespace WeGoAssembly.Server.Services;
+
+/// <summary>The gRPC edge of <see cref="AuthUseCases"/>: the generated service base, one line per rpc.</summary>
+[Authorize(AuthenticationSchemes = BearerAuthentication.Scheme)]
+public sealed class AuthGrpcService(AuthUseCases useCases) : AuthService.AuthServiceBase
+{
+    [AllowAnonymous]
+    public override Task<SignInResponse> SignIn(SignInRequest request, ServerCallContext context) =>
+        useCases.SignIn(request, context.ToCallContext());
+
+    [AllowAnonymous]
+    public override Task<RedeemAccessCodeResponse> RedeemAccessCode(RedeemAccessCodeRequest request, ServerCallContext context) =>
+        useCases.RedeemAccessCode(request, context.ToCallContext());
+
+    public override Task<UpsertStaffAccountResponse> UpsertStaffAccount(UpsertStaffAccountRequest request, ServerCallContext context) =>
+        useCases.UpsertStaffAccount(request, context.ToCallContext());
+
+    public override Task<ListStaffAccountsResponse> ListStaffAccounts(ListStaffAccountsRequest request, ServerCallContext context) =>
+        useCases.ListStaffAccounts(request, context.ToCallContext());
+}
