@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WeGoAssembly.Contracts.Accreditation;
 using WeGoAssembly.Contracts.Assemblies;
 using WeGoAssembly.Contracts.Auth;
+using WeGoAssembly.Grains.Auth;
 using WeGoAssembly.Contracts.Membership;
 using WeGoAssembly.Contracts.Voting;
 using WeGoAssembly.Grains.Accreditation;
@@ -121,8 +122,12 @@ sealed class SurgeSetup(IGrainFactory grains, string[] memberCityIds, string[] b
             await delegation.ReviewAsync(person.Id, AccreditationDecision.Approve, "", "bench");
             var badge = await delegation.IssueBadgeAsync(person.Id, "bench");
             await delegation.CheckInAsync(person.Id, BadgeSecrets.KeyOf(badge.QrSecret), "bench");
+            // A token as RedeemAccessCode gives it: for a code that stands, so the server's access check accepts it.
+            var participant = new ParticipantRef(person.Id, A, id, person.DisplayName);
+            var (_, codeKey) = AccessCodes.New();
+            await grains.GetGrain<IAccessCodeGrain>(codeKey).IssueAsync(participant, "bench");
             bearer[i] = "Bearer " + tokens.Issue(new CallerIdentity($"participant:{person.Id}", new HashSet<Role> { Role.Participant }, person.DisplayName,
-                new ParticipantRef(person.Id, A, id, person.DisplayName))).Token;
+                participant), codeKey).Token;
         });
         var item = await grains.GetGrain<IAgendaGrain>(A).CreateItemAsync(new AgendaItemDraft("1", "Budget", "", "", "", AgendaItemKind.Decision), "bench");
         var secretariat = "Bearer " + tokens.Issue(new CallerIdentity("staff:admin", new HashSet<Role> { Role.Secretariat }, "Bench secretariat", null)).Token;

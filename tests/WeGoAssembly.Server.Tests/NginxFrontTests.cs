@@ -32,7 +32,7 @@ public sealed class NginxFrontTests(NginxFrontTests.Front front, ITestOutputHelp
 
         public async Task InitializeAsync()
         {
-            Server = await WeGoServer.StartAsync(ExampleSettings(file.Path, new() { ["Auth:SignIn:MaxAttemptsPerClientPerMinute"] = $"{SignInLimit}" }));
+            Server = await WeGoServer.StartAsync(ExampleSettings(file.Path, new() { ["Auth:SignIn:MaxFailuresPerAddress"] = $"{SignInLimit}" }));
             Nginx = await NginxFront.StartAsync(NginxFront.NodePorts.Of(Server), NginxFront.NodePorts.Closed());
         }
 
@@ -165,7 +165,7 @@ public sealed class NginxFrontTests(NginxFrontTests.Front front, ITestOutputHelp
         Assert.Equal(0, body[0]);
         Assert.NotEmpty(SignInResponse.Parser.ParseFrom(body, 5, length).Session.BearerToken);
         Assert.Equal(0x80, body[5 + length]);
-        Assert.Contains("grpc-status:0", Encoding.ASCII.GetString(body, 10 + length, body.Length - 10 - length));
+        Assert.Contains("grpc-status: 0\r\n", Encoding.ASCII.GetString(body, 10 + length, body.Length - 10 - length));
     }
 
     [Fact]

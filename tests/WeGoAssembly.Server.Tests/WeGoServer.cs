@@ -25,6 +25,7 @@ public sealed class WeGoServer : IAsyncDisposable
 
     private readonly WebApplication app;
     private readonly HttpClient grpcHttp;
+    private readonly List<HttpClient> extraClients = [];
     private readonly GrpcClient client;
     private readonly Lazy<Task<SampleApi>> secretariat;
 
@@ -50,6 +51,34 @@ public sealed class WeGoServer : IAsyncDisposable
 
     /// <summary>A caller without a token.</summary>
     public SampleApi Anonymous { get; }
+
+    /// <summary>
+    /// A caller without a token whose connections come from <paramref name="local"/> (any 127.x.y.z: all of 127/8 is
+    /// loopback), so tests can call as another client address. Disposed with the server.
+    /// </summary>
+    public SampleApi AnonymousFrom(IPAddress local)
+    {
+        var http = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(local, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        }) { BaseAddress = grpcHttp.BaseAddress };
+        extraClients.Add(http);
+        return new SampleApi(new GrpcClient(http));
+    }
 
     /// <summary>The first administrator (role Secretariat), signed in once per server.</summary>
     public Task<SampleApi> SecretariatAsync() => secretariat.Value;
@@ -91,9 +120,9 @@ public sealed class WeGoServer : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Auth:InitialAdmin:UserName"] = AdminUserName,
             ["Auth:InitialAdmin:Password"] = AdminPassword,
-            // Every test call comes from 127.0.0.1, so the per-address sign-in limit is raised here; the
-            // rate limit tests set the production value back.
-            ["Auth:SignIn:MaxAttemptsPerClientPerMinute"] = "10000",
+            // Every test call comes from 127.0.0.1, so the per-address failure limit is raised here (the SQL injection
+            // walk fails sign-ins by the hundred); the rate limit tests set the production value back.
+            ["Auth:SignIn:MaxFailuresPerAddress"] = "10000",
         });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddWeGoAssembly();
@@ -106,6 +135,7 @@ public sealed class WeGoServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         grpcHttp.Dispose();
+        extraClients.ForEach(c => c.Dispose());
         await app.StopAsync();
         await app.DisposeAsync();
     }

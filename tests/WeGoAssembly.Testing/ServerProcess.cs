@@ -72,7 +72,7 @@ public sealed class ServerProcess : IAsyncDisposable
             ["Seed:SampleData"] = "false",
             ["Auth:InitialAdmin:UserName"] = AdminUserName,
             ["Auth:InitialAdmin:Password"] = AdminPassword,
-            ["Auth:SignIn:MaxAttemptsPerClientPerMinute"] = "10000",
+            ["Auth:SignIn:MaxFailuresPerAddress"] = "10000",
         };
         foreach (var (key, value) in settings)
             all[key] = value;

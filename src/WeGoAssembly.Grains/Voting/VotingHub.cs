@@ -22,6 +22,15 @@ public sealed class VotingHub
     /// <summary>How many changes the topic has seen in this process.</summary>
     public long Version(string topic) => topics.TryGetValue(topic, out var t) ? Interlocked.Read(ref t.Version) : 0;
 
+    /// <summary>How many streams watch the topic now (a stream that ended, however it ended, no longer counts).</summary>
+    public int Watchers(string topic)
+    {
+        if (!topics.TryGetValue(topic, out var t))
+            return 0;
+        lock (t)
+            return t.Watchers;
+    }
+
     public void Notify(string topic)
     {
         var t = topics.GetOrAdd(topic, static _ => new WatchedTopic());

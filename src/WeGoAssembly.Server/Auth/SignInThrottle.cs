@@ -3,8 +3,8 @@ using Grpc.Core;
 namespace WeGoAssembly.Server.Auth;
 
 /// <summary>
-/// Failures per key with back-off: the first <paramref name="free"/> failures cost nothing; each one after that
-/// blocks the key for <paramref name="first"/>, doubling with every further failure up to <paramref name="longest"/>.
+/// Failures per key with back-off: the <paramref name="free"/>th failure blocks the key for <paramref name="first"/>,
+/// each further one for twice as long as the one before, up to <paramref name="longest"/>.
 /// A success clears the key; a key quiet for <paramref name="longest"/> is forgotten. In memory, per node.
 /// </summary>
 public sealed class FailureBackoff(int free, TimeSpan first, TimeSpan longest, TimeProvider clock)
@@ -33,8 +33,8 @@ public sealed class FailureBackoff(int free, TimeSpan first, TimeSpan longest, T
                 foreach (var stale in keys.Where(k => k.Value.Last + longest <= now).Select(k => k.Key).ToArray())
                     keys.Remove(stale);
             var failures = (keys.TryGetValue(key, out var k) && k.Last + longest > now ? k.Failures : 0) + 1;
-            var blockedUntil = failures <= free ? now
-                : now + TimeSpan.FromTicks(Math.Min(longest.Ticks, first.Ticks << Math.Min(failures - free - 1, 30)));
+            var blockedUntil = failures < free ? now
+                : now + TimeSpan.FromTicks(Math.Min(longest.Ticks, first.Ticks << Math.Min(failures - free, 30)));
             keys[key] = (failures, now, blockedUntil);
         }
     }
@@ -49,8 +49,8 @@ public sealed class FailureBackoff(int free, TimeSpan first, TimeSpan longest, T
 /// <summary>
 /// Slows down password and access code guessing without locking out a venue. Only failures count, never
 /// successes, so 200 delegates behind the hall's one public address all get in at once. Two keys back off:
-/// a user name from one address (Auth:SignIn:MaxFailuresPerUserName free failures), so a stranger elsewhere
-/// cannot lock the administrator out; and an address (Auth:SignIn:MaxFailuresPerAddress, sized for a hall of
+/// a user name from one address (after Auth:SignIn:MaxFailuresPerUserName failures), so a stranger elsewhere
+/// cannot lock the administrator out; and an address (after Auth:SignIn:MaxFailuresPerAddress, sized for a hall of
 /// people mistyping codes), so one machine cannot try codes or names at speed. Each block doubles from
 /// Auth:SignIn:BackoffFirst up to Auth:SignIn:BackoffLongest. In memory per node: a restart forgets the
 /// counts, which is acceptable for a throttle (passwords are hashed with PBKDF2, access codes carry 128 random bits).

@@ -97,9 +97,12 @@ public sealed class WebApi(
     {
         public WriteOptions? WriteOptions { get; set; }
 
-        public Task WriteAsync(T message)
+        public Task WriteAsync(T message) => WriteAsync(message, CancellationToken.None);
+
+        public Task WriteAsync(T message, CancellationToken token)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            token.ThrowIfCancellationRequested();
             return onMessage(message);
         }
     }
