@@ -43,6 +43,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddGrain<IAgendaGrain, AgendaGrain>();
         services.AddGrain<IBallotGrain, BallotGrain>();
         services.AddSingleton<VotingHub>();
+        services.AddSingleton<AccessChanges>();
         return services;
     }
 }

@@ -139,8 +139,8 @@ public abstract class AuthEndToEndTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// Calls until the call is refused; fails if that takes longer than a few seconds (Auth:AccessRecheck is 2 s,
-    /// so a caller that stood when last looked at is asked again within that).
+    /// Calls until the call is refused; fails if that takes longer than a few seconds (a change stored through this
+    /// node applies at the next call; the allowance is for a loaded machine).
     /// </summary>
     internal static async Task<RpcException> RefusedWithinSeconds(Func<Task> call)
     {

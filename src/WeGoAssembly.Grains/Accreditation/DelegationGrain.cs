@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using WeGoAssembly.Grains.Auth;
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Accreditation;
 using WeGoAssembly.Contracts.Assemblies;
@@ -32,7 +33,8 @@ public sealed record DelegationState
 [GrainType(TypeName)]
 public sealed class DelegationGrain(
     [PersistentState(DelegationGrain.StateName)] IPersistentState<DelegationState> state,
-    TimeProvider clock) : Grain, IDelegationGrain
+    TimeProvider clock,
+    AccessChanges changes) : Grain, IDelegationGrain
 {
     public const string TypeName = "delegation", StateName = "delegation";
 
@@ -136,6 +138,7 @@ public sealed class DelegationGrain(
         await WriteAsync(index, new StoredParticipant(rejected), history,
             Audit(actor, "accreditation.rejected", rejected,
                 new { name = rejected.DisplayName, reason, previous = participant.Status, badgeRevoked = stored.BadgeKey.Length > 0, checkedOut = wasInHall }));
+        changes.Notify($"participant:{participant.Id}");
         if (stored.BadgeKey.Length > 0)
             await GrainFactory.GetGrain<IBadgeGrain>(stored.BadgeKey).RevokeAsync();
         if (wasInHall)

@@ -17,7 +17,8 @@ public sealed class AccessCodeState
 [GrainType(TypeName)]
 public sealed class AccessCodeGrain(
     [PersistentState(AccessCodeGrain.StateName)] IPersistentState<AccessCodeState> state,
-    TimeProvider clock) : Grain, IAccessCodeGrain
+    TimeProvider clock,
+    AccessChanges changes) : Grain, IAccessCodeGrain
 {
     public const string TypeName = "access-code", StateName = "code";
 
@@ -52,6 +53,7 @@ public sealed class AccessCodeGrain(
         await state.WriteStateAsync(
             new AccessCodeState { Participant = participant, IssuedAt = state.State.IssuedAt, Revoked = true, RevokedAt = clock.GetUtcNow() },
             new AuditRecord(actor, "access-code.revoked", Subject(participant), Details(participant)));
+        changes.Notify($"participant:{participant.ParticipantId}");
     }
 
     private static string Subject(ParticipantRef p) => $"participant/{p.AssemblyId}/{p.MemberCityId}/{p.ParticipantId}";

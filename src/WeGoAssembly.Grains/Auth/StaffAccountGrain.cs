@@ -19,7 +19,8 @@ public sealed class StaffAccountState
 public sealed class StaffAccountGrain(
     [PersistentState(StaffAccountGrain.StateName)] IPersistentState<StaffAccountState> state,
     IPasswordHasher<StaffAccount> hasher,
-    TimeProvider clock) : Grain, IStaffAccountGrain
+    TimeProvider clock,
+    AccessChanges changes) : Grain, IStaffAccountGrain
 {
     public const string TypeName = "staff-account", StateName = "account";
 
@@ -36,7 +37,9 @@ public sealed class StaffAccountGrain(
     public async Task<UpsertStaffAccountResult> UpsertAsync(StaffAccountChange change, string actor)
     {
         var created = state.State.Account is null;
-        return new(await WriteAsync(change, actor, created), created);
+        var account = await WriteAsync(change, actor, created);
+        changes.Notify($"staff:{account.UserName}");
+        return new(account, created);
     }
 
     public async Task<StaffAccount> CreateAsync(StaffAccountChange change, string actor)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Primitives;
 using WeGoAssembly.Contracts.Accreditation;
 using WeGoAssembly.Contracts.Auth;
+using WeGoAssembly.Grains.Auth;
 using WeGoAssembly.Grains.Rules;
 using WeGoAssembly.Runtime;
 
@@ -10,15 +11,27 @@ namespace WeGoAssembly.Server.Auth;
 /// <summary>
 /// Turns the "authorization" a call carries into the caller, for the gRPC path (<see cref="BearerAuthenticationHandler"/>)
 /// and the web path (the token in the sign-in cookie) alike. The token's signature and expiry are checked on every
-/// call; whether its account or access code still stands is asked again once <see cref="AuthOptions.AccessRecheck"/>
-/// has passed: a disabled staff account, a revoked access code or a rejected participant loses access within that
-/// time, and a staff member's changed roles take effect with it.
+/// call. Whether its account or access code still stands (staff: not disabled, and with which roles; participant:
+/// code not revoked, accreditation not rejected) is looked up in the grains once and remembered: until this node's
+/// grains report a change for that actor (<see cref="AccessChanges"/>), which takes effect on the very next call, and
+/// at most <see cref="AuthOptions.AccessRecheck"/>, which bounds how long a change made through another node goes unseen.
 /// </summary>
-public sealed class AccessCheck(BearerTokens tokens, IGrainFactory grains, AuthOptions options, TimeProvider clock)
+public sealed class AccessCheck
 {
     private const int MaxRemembered = 65_536;
 
     private readonly ConcurrentDictionary<string, Standing> standings = new(StringComparer.Ordinal);
+    private readonly BearerTokens tokens;
+    private readonly IGrainFactory grains;
+    private readonly AuthOptions options;
+    private readonly TimeProvider clock;
+    private long changes;
+
+    public AccessCheck(BearerTokens tokens, IGrainFactory grains, AuthOptions options, TimeProvider clock, AccessChanges accessChanges)
+    {
+        (this.tokens, this.grains, this.options, this.clock) = (tokens, grains, options, clock);
+        accessChanges.Changed += Forget;
+    }
 
     /// <summary>The caller, or null with the reason (null reason: no credentials were sent at all).</summary>
     public readonly record struct Outcome(CallerIdentity? Identity, string? Refusal);
@@ -48,12 +61,23 @@ public sealed class AccessCheck(BearerTokens tokens, IGrainFactory grains, AuthO
         var key = reading.Identity.Actor + "|" + reading.AccessCodeKey;
         if (!standings.TryGetValue(key, out var standing) || standing.CheckedAt + options.AccessRecheck <= now)
         {
+            var before = Interlocked.Read(ref changes);
             standing = await StandingOf(reading, now);
             if (standings.Count >= MaxRemembered)
                 standings.Clear();
-            standings[key] = standing;
+            // Not remembered when a change was reported while it was looked up: it may predate that change.
+            if (Interlocked.Read(ref changes) == before)
+                standings[key] = standing;
         }
         return standing.Identity is { } current ? new(current, null) : new(null, standing.Refusal);
+    }
+
+    private void Forget(string actor)
+    {
+        Interlocked.Increment(ref changes);
+        foreach (var key in standings.Keys)
+            if (key.StartsWith(actor, StringComparison.Ordinal) && key.Length > actor.Length && key[actor.Length] == '|')
+                standings.TryRemove(key, out _);
     }
 
     private async Task<Standing> StandingOf(TokenReading reading, DateTimeOffset now)

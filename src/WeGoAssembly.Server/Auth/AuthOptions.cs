@@ -33,8 +33,11 @@ public sealed class AuthOptions
     /// <summary>The longest back-off, and how long failures are remembered.</summary>
     public TimeSpan BackoffLongest { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How often a signed-in caller's account or access code is looked at again (<see cref="AccessCheck"/>).</summary>
-    public TimeSpan AccessRecheck { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long what <see cref="AccessCheck"/> learnt of a caller's account or access code is trusted at most: changes
+    /// stored through this node apply at once, changes made through another node within this time.
+    /// </summary>
+    public TimeSpan AccessRecheck { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Reads and checks the settings; a bad value stops start-up with a message an operator can act on.</summary>
     public static AuthOptions From(IConfiguration config)
@@ -67,8 +70,8 @@ public sealed class AuthOptions
             failures.Add("Auth:SignIn:MaxFailuresPerUserName must be at least 1.");
         if (options.BackoffFirst <= TimeSpan.Zero || options.BackoffLongest < options.BackoffFirst)
             failures.Add("Auth:SignIn:BackoffFirst must be positive and at most Auth:SignIn:BackoffLongest, such as 00:00:02 and 00:05:00.");
-        if (options.AccessRecheck < TimeSpan.Zero || options.AccessRecheck > TimeSpan.FromMinutes(1))
-            failures.Add("Auth:AccessRecheck must be from 00:00:00 to 00:01:00, such as 00:00:02.");
+        if (options.AccessRecheck < TimeSpan.Zero || options.AccessRecheck > TimeSpan.FromMinutes(5))
+            failures.Add("Auth:AccessRecheck must be from 00:00:00 to 00:05:00, such as 00:00:30.");
         return failures.Count == 0 ? options : throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", failures));
     }
 
