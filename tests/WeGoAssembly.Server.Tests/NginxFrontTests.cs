@@ -19,7 +19,7 @@ namespace WeGoAssembly.Server.Tests;
 /// </summary>
 public sealed class NginxFrontTests(NginxFrontTests.Front front, ITestOutputHelper output) : IClassFixture<NginxFrontTests.Front>
 {
-    /// <summary>Sign-in attempts per client address per minute on this node; the tests' own sign-ins from 127.0.0.1 stay below it.</summary>
+    /// <summary>Failed sign-ins per client address before it backs off on this node; the tests' own sign-ins from 127.0.0.1 stay below it.</summary>
     private const int SignInLimit = 12;
 
     public sealed class Front : IAsyncLifetime
@@ -81,6 +81,15 @@ public sealed class NginxFrontTests(NginxFrontTests.Front front, ITestOutputHelp
             direct.Add(message.MemberCity.Id);
         Assert.NotEmpty(direct);
         Assert.Equal(direct, throughNginx);
+    }
+
+    [Fact]
+    public async Task The_standard_health_service_answers_through_nginx()
+    {
+        using var http = front.Nginx.HttpClient();
+        var reply = await new GrpcClient(http).UnaryAsync<Grpc.Health.V1.HealthCheckRequest, Grpc.Health.V1.HealthCheckResponse>(
+            "/grpc.health.v1.Health/Check", new());
+        Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
     }
 
     [Theory]
@@ -158,7 +167,7 @@ public sealed class NginxFrontTests(NginxFrontTests.Front front, ITestOutputHelp
         using var response = await http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/grpc-web+proto", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("application/grpc-web", response.Content.Headers.ContentType?.MediaType);
         // gRPC-Web's body: the response message frame, then the trailers frame with the status.
         var body = await response.Content.ReadAsByteArrayAsync();
         var length = (int)BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(1));

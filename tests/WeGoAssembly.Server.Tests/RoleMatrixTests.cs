@@ -67,6 +67,59 @@ public sealed class RoleMatrixTests(RoleMatrixTests.Callers callers) : IClassFix
             Assert.Contains("needs the", detail);
     }
 
+    /// <summary>
+    /// The same matrix on the web screens' path: the use-case method the gRPC service calls, with the caller made from
+    /// the token by the web's own <see cref="AccessCheck"/>, and failures mapped as the web maps them.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Each_use_case_answers_each_caller_as_the_matrix_says_on_the_web_path(string method, MatrixCaller caller)
+    {
+        var row = RoleMatrix.Rows.Single(r => r.Method == method);
+        var rpc = callers.ServedMethods[method];
+        var request = await row.Request(new MatrixContext(callers.Server, callers.Secretariat, caller));
+        // A watch the matrix expects to run until its deadline is, on the web path, one that runs until the page leaves it.
+        var expected = rpc.IsServerStreaming && row.Expected.For(caller) == StatusCode.DeadlineExceeded ? StatusCode.OK : row.Expected.For(caller);
+        var useCases = callers.Server.Services.GetRequiredService(
+            typeof(AuthUseCases).Assembly.GetType($"WeGoAssembly.Server.Application.{rpc.Service.Name[..^"Service".Length]}UseCases", throwOnError: true)!);
+        using var watching = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var access = callers.Server.Services.GetRequiredService<AccessCheck>();
+        var outcome = await access.ResolveTokenAsync(callers.As(caller).Session?.BearerToken);
+        var context = new CallContext(outcome.Identity, outcome.Refusal, "web", watching.Token);
+
+        var (actual, detail) = (StatusCode.OK, "");
+        try
+        {
+            var useCase = useCases.GetType().GetMethod(rpc.Name)!;
+            await (Task)useCase.Invoke(useCases, rpc.IsServerStreaming
+                ? [request, Activator.CreateInstance(typeof(Discard<>).MakeGenericType(rpc.OutputType.ClrType)), context]
+                : [request, context])!;
+        }
+        catch (OperationCanceledException) when (rpc.IsServerStreaming && watching.IsCancellationRequested)
+        {
+            // A watch ends when the page leaves it: it got past every check.
+        }
+        catch (Exception e) when (Web.WebApi.AsRefusal(e) is { } refusal)
+        {
+            (actual, detail) = (refusal.StatusCode, refusal.Status.Detail);
+        }
+
+        Assert.True(expected == actual, $"{method} as {caller} on the web path: expected {expected}, got {actual} \"{detail}\"");
+        if (caller == MatrixCaller.Anonymous && actual == StatusCode.Unauthenticated)
+            Assert.Equal(CallContext.SignInFirst, detail);
+        if (actual == StatusCode.PermissionDenied)
+            Assert.Contains("needs the", detail);
+    }
+
+    private sealed class Discard<T> : IServerStreamWriter<T>
+    {
+        public WriteOptions? WriteOptions { get; set; }
+
+        public Task WriteAsync(T message) => Task.CompletedTask;
+
+        public Task WriteAsync(T message, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
     internal static Task CallAsync(SampleApi api, MethodDescriptor rpc, IMessage request)
     {
         var call = (rpc.IsServerStreaming ? StreamingCall : UnaryCall).MakeGenericMethod(rpc.InputType.ClrType, rpc.OutputType.ClrType);

@@ -27,13 +27,15 @@ public sealed class ServerProcess : IAsyncDisposable
         .Single(a => a.Key == "WeGoAssembly.Server.dll").Value!;
 
     private readonly Dictionary<string, string?> settings;
+    private readonly string dll, workingDirectory;
     private readonly HttpClient web;
     private readonly Queue<string> output = new();
     private Process? process;
 
-    private ServerProcess(Dictionary<string, string?> settings, int grpcPort, int webPort)
+    private ServerProcess(Dictionary<string, string?> settings, int grpcPort, int webPort, string dll, string workingDirectory)
     {
         this.settings = settings;
+        (this.dll, this.workingDirectory) = (dll, workingDirectory);
         GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
         WebAddress = new Uri($"http://127.0.0.1:{webPort}");
         web = new HttpClient { BaseAddress = WebAddress, Timeout = TimeSpan.FromSeconds(10) };
@@ -58,8 +60,12 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the server with <paramref name="settings"/> and returns once /healthz answers healthy.</summary>
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    /// <summary>
+    /// Starts the server with <paramref name="settings"/> (a null value leaves that setting to appsettings.json) and
+    /// returns once /healthz answers healthy. By default the built dll runs in its own folder; <paramref name="serverDll"/>
+    /// and <paramref name="workingDirectory"/> start another build (a published one) from another folder.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string? serverDll = null, string? workingDirectory = null)
     {
         var (grpcPort, webPort) = (FreePort(), FreePort());
         var all = new Dictionary<string, string?>
@@ -77,7 +83,8 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var (key, value) in settings)
             all[key] = value;
         // Addresses from the final settings: a test may choose the ports itself.
-        var server = new ServerProcess(all, new Uri(all["Kestrel:Endpoints:Grpc:Url"]!).Port, new Uri(all["Kestrel:Endpoints:Web:Url"]!).Port);
+        var server = new ServerProcess(all, new Uri(all["Kestrel:Endpoints:Grpc:Url"]!).Port, new Uri(all["Kestrel:Endpoints:Web:Url"]!).Port,
+            serverDll ?? ServerDll, workingDirectory ?? Path.GetDirectoryName(serverDll ?? ServerDll)!);
         try
         {
             await server.RestartAsync();
@@ -97,25 +104,24 @@ public sealed class ServerProcess : IAsyncDisposable
     public async Task RestartAsync()
     {
         Kill();
-        var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [ServerDll])
+        var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [dll])
         {
-            // The content root: where appsettings.json is.
-            WorkingDirectory = Path.GetDirectoryName(ServerDll)!,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         foreach (var inherited in startInfo.Environment.Keys.Where(k => k.StartsWith("WEGO__", StringComparison.OrdinalIgnoreCase)).ToList())
             startInfo.Environment.Remove(inherited);
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in settings.Where(s => s.Value is not null))
             startInfo.Environment["WEGO__" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
 
         var started = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         started.OutputDataReceived += (_, e) => Keep(e.Data);
         started.ErrorDataReceived += (_, e) => Keep(e.Data);
         started.Exited += (_, _) => Keep($"(ServerProcess: process {started.Id} exited with code {started.ExitCode})");
-        if (!File.Exists(ServerDll))
-            throw new InvalidOperationException($"The server is not built: {ServerDll} is missing; build tests/WeGoAssembly.Testing, which builds it.");
+        if (!File.Exists(dll))
+            throw new InvalidOperationException($"The server is not built: {dll} is missing; build tests/WeGoAssembly.Testing, which builds it.");
         started.Start();
         process = started;
         started.BeginOutputReadLine();

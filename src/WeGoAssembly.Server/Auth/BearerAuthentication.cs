@@ -32,8 +32,20 @@ public static class BearerAuthentication
         http.Response.ContentType = http.Request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.Ordinal)
             ? type.Split(';')[0] : "application/grpc";
         http.Response.Headers["grpc-status"] = ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        http.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
+        http.Response.Headers["grpc-message"] = PercentEncoded(message);
         return Task.CompletedTask;
+    }
+
+    /// <summary>grpc-message as the gRPC spec writes it: printable ASCII but '%' as is, every other UTF-8 byte as %XX.</summary>
+    private static string PercentEncoded(string message)
+    {
+        var text = new System.Text.StringBuilder(message.Length);
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(message))
+            if (b is >= 0x20 and <= 0x7E and not (byte)'%')
+                text.Append((char)b);
+            else
+                text.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+        return text.ToString();
     }
 }
 
