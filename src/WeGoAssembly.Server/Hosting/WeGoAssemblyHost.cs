@@ -20,7 +20,10 @@ public static partial class WeGoAssemblyHost
     {
         builder.Configuration.AddEnvironmentVariables(prefix: "WEGO__");
         // The framework's browser scripts (blazor.web.js) from the build's static web assets in every environment, not
-        // only Development; a published build carries them in its wwwroot instead.
+        // only Development, named after this assembly (a test host's entry assembly is another); a published build
+        // carries them in its wwwroot instead.
+        builder.WebHost.UseSetting(WebHostDefaults.StaticWebAssetsKey,
+            Path.Combine(AppContext.BaseDirectory, typeof(WeGoAssemblyHost).Assembly.GetName().Name + ".staticwebassets.runtime.json"));
         builder.WebHost.UseStaticWebAssets();
         var options = WeGoOptions.From(builder.Configuration);
         var services = builder.Services;
