@@ -18,6 +18,13 @@ public static class BearerAuthentication
 {
     public const string Scheme = "Bearer";
 
+    /// <summary>The default scheme: the bearer token for gRPC and gRPC-Web calls, the sign-in cookie for pages.</summary>
+    public const string ByRequest = "BearerOrCookie";
+
+    /// <summary>A gRPC or gRPC-Web call (as opposed to a page, a download or /healthz).</summary>
+    public static bool IsGrpc(HttpRequest request) =>
+        request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true;
+
     /// <summary>The use cases' view of a gRPC call: the caller the bearer handler authenticated (none on [AllowAnonymous] rpcs).</summary>
     public static CallContext ToCallContext(this ServerCallContext context) =>
         new((context.GetHttpContext().User.Identity as CallerClaimsIdentity)?.Caller, null, context.Peer, context.CancellationToken);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using WeGoAssembly.Grains;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using WeGoAssembly.Runtime;
 using WeGoAssembly.Server.Application;
 using WeGoAssembly.Server.Auth;
@@ -76,7 +77,12 @@ public static partial class WeGoAssemblyHost
         });
         services.AddSingleton<DomainStatusInterceptor>();
         services.AddGrpcReflection();
-        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthentication.Scheme, null);
+        // Each request is authenticated once, by the scheme its kind needs: a page never pays for a token check, nor a
+        // gRPC call for the cookie's decryption.
+        services.AddAuthentication(BearerAuthentication.ByRequest)
+            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthentication.Scheme, null)
+            .AddPolicyScheme(BearerAuthentication.ByRequest, null, o => o.ForwardDefaultSelector = http =>
+                BearerAuthentication.IsGrpc(http.Request) ? BearerAuthentication.Scheme : CookieAuthenticationDefaults.AuthenticationScheme);
         // The gRPC services hold no per-call state: one instance each instead of one per call.
         services.AddSingleton<MembershipGrpcService>();
         services.AddSingleton<AssemblyGrpcService>();

@@ -13,7 +13,7 @@ public static class UnknownRpc
 {
     public static void UseUnknownRpcAnswer(this WebApplication app) => app.Use((http, next) =>
     {
-        if (http.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true
+        if (!BearerAuthentication.IsGrpc(http.Request)
             || http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is not null)
             return next(http);
         var path = http.Request.Path.Value ?? "";

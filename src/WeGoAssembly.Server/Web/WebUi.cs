@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.FileProviders;
+using WeGoAssembly.Server.Auth;
 
 namespace WeGoAssembly.Server.Web;
 
@@ -10,7 +11,7 @@ public static class WebUi
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
+        services.AddAuthentication().AddCookie(o =>
         {
             o.Cookie.Name = "wego.session";
             o.Cookie.HttpOnly = true;
@@ -28,12 +29,13 @@ public static class WebUi
     /// <summary>The web UI's middleware: language, who is signed in (cookie for pages, bearer for gRPC), antiforgery.</summary>
     public static void UseWebUi(this WebApplication app)
     {
-        app.UseRequestLocalization(o =>
+        // Pages only: a gRPC call has no language to pick.
+        app.UseWhen(http => !BearerAuthentication.IsGrpc(http.Request), pages => pages.UseRequestLocalization(o =>
         {
             o.SetDefaultCulture(Lang.Supported[0]).AddSupportedCultures(Lang.Supported).AddSupportedUICultures(Lang.Supported);
             // The language is what the person chose on the page (the cookie), not the browser's Accept-Language.
             o.RequestCultureProviders = [new Microsoft.AspNetCore.Localization.CookieRequestCultureProvider()];
-        });
+        }));
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
