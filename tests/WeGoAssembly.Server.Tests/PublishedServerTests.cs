@@ -17,8 +17,10 @@ public sealed class PublishedServerTests(ITestOutputHelper output) : IDisposable
     {
         var publish = Path.Combine(root, "publish");
         var run = Directory.CreateDirectory(Path.Combine(root, "run")).FullName;
+        // The configuration these tests were built in, so the publish reuses that build instead of compiling anew.
         var published = await ToolRun.RunAsync("dotnet",
-            ["publish", RepositoryFiles.PathOf("src", "WeGoAssembly.Server", "WeGoAssembly.Server.csproj"), "-c", "Release", "-o", publish, "--nologo", "-v", "q"]);
+            ["publish", RepositoryFiles.PathOf("src", "WeGoAssembly.Server", "WeGoAssembly.Server.csproj"), "-c", Configuration, "-o", publish, "--nologo", "-v", "q"],
+            timeout: TimeSpan.FromMinutes(5));
         Assert.True(published.ExitCode == 0, published.ToString());
 
         // Only the ports come from the environment: the endpoints' protocols are appsettings.json's to give.
@@ -37,6 +39,12 @@ public sealed class PublishedServerTests(ITestOutputHelper output) : IDisposable
         // A relative Storage:SqlitePath is still the working directory's.
         Assert.True(File.Exists(Path.Combine(run, "data", "wego.db")));
     }
+
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 }

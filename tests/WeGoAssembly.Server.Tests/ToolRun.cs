@@ -5,8 +5,9 @@ namespace WeGoAssembly.Server.Tests;
 /// <summary>A command-line tool run to its end (nginx -t, bash deploy/postgres/setup.sh, ...): its exit code and what it printed.</summary>
 public sealed record ToolRun(int ExitCode, string Output, string Error)
 {
-    /// <summary>Runs <paramref name="fileName"/> with standard input closed (no terminal) and waits for it, at most two minutes.</summary>
-    public static async Task<ToolRun> RunAsync(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Runs <paramref name="fileName"/> with standard input closed (no terminal) and waits for it, at most <paramref name="timeout"/> (two minutes).</summary>
+    public static async Task<ToolRun> RunAsync(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
+        TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(fileName, arguments)
         {
@@ -20,8 +21,8 @@ public sealed record ToolRun(int ExitCode, string Output, string Error)
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
+        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(limit.Token);
         return new ToolRun(process.ExitCode, await output, await error);
     }
 
