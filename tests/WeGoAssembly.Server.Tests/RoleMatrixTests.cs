@@ -127,6 +127,13 @@ public sealed class RoleMatrixTests(RoleMatrixTests.Callers callers) : IClassFix
         }
 
         Assert.True(expected == actual, $"{method} as {caller} on the web path: expected {expected}, got {actual} \"{detail}\"");
+        if (actual is StatusCode.PermissionDenied or StatusCode.Unauthenticated)
+        {
+            // A refusal changes nothing, so the same request over gRPC must be refused in the same words (there, by the
+            // rpc's [Authorize] roles where it has them).
+            var overGrpc = await Assert.ThrowsAsync<RpcException>(() => CallAsync(callers.As(caller), rpc, request));
+            Assert.Equal((actual, detail), (overGrpc.StatusCode, overGrpc.Status.Detail));
+        }
         if (caller == MatrixCaller.Anonymous && actual == StatusCode.Unauthenticated)
             Assert.Equal(CallContext.SignInFirst, detail);
         if (actual == StatusCode.PermissionDenied)

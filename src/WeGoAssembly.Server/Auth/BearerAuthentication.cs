@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Grpc.AspNetCore.Server;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -79,6 +81,18 @@ public sealed class BearerAuthenticationHandler(
         await BearerAuthentication.RefuseAsync(Context, StatusCode.Unauthenticated, result.Failure?.Message ?? CallContext.SignInFirst);
     }
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        BearerAuthentication.RefuseAsync(Context, StatusCode.PermissionDenied, "This call needs another role than yours.");
+    /// <summary>
+    /// An rpc's [Authorize(Roles = …)] refused the caller: PERMISSION_DENIED in the words the use case's own check uses
+    /// (the use cases check the same roles, for the web screens' path).
+    /// </summary>
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        var endpoint = Context.GetEndpoint();
+        var rpc = endpoint?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.Name ?? "This call";
+        var roles = endpoint?.Metadata.GetOrderedMetadata<IAuthorizeData>().LastOrDefault(a => !string.IsNullOrEmpty(a.Roles))?.Roles?.Split(',') ?? [];
+        var message = (Context.User.Identity as CallerClaimsIdentity)?.Caller is { } caller
+            ? CallContext.NeedsRole(rpc, roles, caller)
+            : $"{rpc} needs the {string.Join(" or ", roles)} role.";
+        return BearerAuthentication.RefuseAsync(Context, StatusCode.PermissionDenied, message);
+    }
 }

@@ -37,8 +37,12 @@ public sealed record CallContext(CallerIdentity? Identity, string? Refusal, stri
         var caller = Authenticated();
         if (anyOf.Any(caller.Roles.Contains))
             return caller;
-        throw PermissionDenied($"{rpc} needs the {string.Join(" or ", anyOf)} role; {Describe(caller)}.");
+        throw PermissionDenied(NeedsRole(rpc, anyOf.Select(r => r.ToString()), caller));
     }
+
+    /// <summary>The PERMISSION_DENIED message for a caller without the role an rpc needs (also the gRPC edge's, for its [Authorize] roles).</summary>
+    public static string NeedsRole(string rpc, IEnumerable<string> anyOf, CallerIdentity caller) =>
+        $"{rpc} needs the {string.Join(" or ", anyOf)} role; {Describe(caller)}.";
 
     /// <summary>A signed-in user holding one of <paramref name="anyOf"/>, or the participant <paramref name="participantId"/> themselves.</summary>
     public CallerIdentity RequireSelfOr(string participantId, IReadOnlyList<Role> anyOf, [CallerMemberName] string rpc = "")

@@ -6,7 +6,11 @@ using WeGoAssembly.Server.Auth;
 
 namespace WeGoAssembly.Server.Services;
 
-/// <summary>The gRPC edge of <see cref="AuthUseCases"/>: the generated service base, one line per rpc.</summary>
+/// <summary>
+/// The gRPC edge of <see cref="AuthUseCases"/>: the generated service base, one line per rpc. An rpc's [Authorize] roles refuse
+/// a caller before the request is read; the use case checks the same roles for the web screens, and the scope (own
+/// delegation, self) for both.
+/// </summary>
 [Authorize(AuthenticationSchemes = BearerAuthentication.Scheme)]
 public sealed class AuthGrpcService(AuthUseCases useCases) : AuthService.AuthServiceBase
 {
@@ -18,9 +22,11 @@ public sealed class AuthGrpcService(AuthUseCases useCases) : AuthService.AuthSer
     public override Task<RedeemAccessCodeResponse> RedeemAccessCode(RedeemAccessCodeRequest request, ServerCallContext context) =>
         useCases.RedeemAccessCode(request, context.ToCallContext());
 
+    [Authorize(Roles = "Secretariat")]
     public override Task<UpsertStaffAccountResponse> UpsertStaffAccount(UpsertStaffAccountRequest request, ServerCallContext context) =>
         useCases.UpsertStaffAccount(request, context.ToCallContext());
 
+    [Authorize(Roles = "Secretariat")]
     public override Task<ListStaffAccountsResponse> ListStaffAccounts(ListStaffAccountsRequest request, ServerCallContext context) =>
         useCases.ListStaffAccounts(request, context.ToCallContext());
 }

@@ -6,10 +6,15 @@ using WeGoAssembly.Server.Auth;
 
 namespace WeGoAssembly.Server.Services;
 
-/// <summary>The gRPC edge of <see cref="MembershipUseCases"/>: the generated service base, one line per rpc.</summary>
+/// <summary>
+/// The gRPC edge of <see cref="MembershipUseCases"/>: the generated service base, one line per rpc. An rpc's [Authorize] roles refuse
+/// a caller before the request is read; the use case checks the same roles for the web screens, and the scope (own
+/// delegation, self) for both.
+/// </summary>
 [Authorize(AuthenticationSchemes = BearerAuthentication.Scheme)]
 public sealed class MembershipGrpcService(MembershipUseCases useCases) : MembershipService.MembershipServiceBase
 {
+    [Authorize(Roles = "Secretariat")]
     public override Task<UpsertMemberCityResponse> UpsertMemberCity(UpsertMemberCityRequest request, ServerCallContext context) =>
         useCases.UpsertMemberCity(request, context.ToCallContext());
 
@@ -19,9 +24,11 @@ public sealed class MembershipGrpcService(MembershipUseCases useCases) : Members
     public override Task<ListMemberCitiesResponse> ListMemberCities(ListMemberCitiesRequest request, ServerCallContext context) =>
         useCases.ListMemberCities(request, context.ToCallContext());
 
+    [Authorize(Roles = "Secretariat")]
     public override Task<RecordDuesPaymentResponse> RecordDuesPayment(RecordDuesPaymentRequest request, ServerCallContext context) =>
         useCases.RecordDuesPayment(request, context.ToCallContext());
 
+    [Authorize(Roles = "Secretariat")]
     public override Task<ImportMemberCitiesResponse> ImportMemberCities(ImportMemberCitiesRequest request, ServerCallContext context) =>
         useCases.ImportMemberCities(request, context.ToCallContext());
 
