@@ -52,9 +52,8 @@ public sealed class AuthUseCases(
     {
         throttle.Check(context.Peer);
         var code = request.AccessCode;
-        var participant = code.Length is > 0 and <= MaxAccessCodeLength
-            ? await grains.GetGrain<IAccessCodeGrain>(AccessCodes.KeyOf(code)).GetAsync()
-            : null;
+        var key = code.Length is > 0 and <= MaxAccessCodeLength ? AccessCodes.KeyOf(code) : null;
+        var participant = key is null ? null : await grains.GetGrain<IAccessCodeGrain>(key).GetAsync();
         if (participant is null)
         {
             throttle.Failed(context.Peer);
@@ -64,7 +63,7 @@ public sealed class AuthUseCases(
         return new()
         {
             Session = Session(new CallerIdentity($"participant:{participant.ParticipantId}", new HashSet<Role> { Role.Participant }, participant.DisplayName, participant),
-                AccessCodes.KeyOf(code)),
+                key),
         };
     }
 

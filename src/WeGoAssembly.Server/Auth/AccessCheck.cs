@@ -47,7 +47,17 @@ public sealed class AccessCheck
         return ResolveTokenAsync(value["Bearer ".Length..].Trim());
     }
 
-    public async ValueTask<Outcome> ResolveTokenAsync(string? token)
+    /// <summary>
+    /// The use cases' view of a call made with <paramref name="token"/> outside gRPC (a web page, a download: the token
+    /// their sign-in cookie carries); a refused or missing token gives a context without a caller, saying why.
+    /// </summary>
+    public async ValueTask<CallContext> ContextAsync(string? token, string peer, CancellationToken cancellationToken)
+    {
+        var outcome = await ResolveTokenAsync(token);
+        return new CallContext(outcome.Identity, outcome.Refusal, peer, cancellationToken);
+    }
+
+    private async ValueTask<Outcome> ResolveTokenAsync(string? token)
     {
         if (string.IsNullOrEmpty(token))
             return new(null, null);

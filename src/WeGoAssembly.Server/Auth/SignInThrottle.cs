@@ -13,6 +13,7 @@ public sealed class FailureBackoff(int free, TimeSpan first, TimeSpan longest, T
 
     private readonly Dictionary<string, (int Failures, DateTimeOffset Last, DateTimeOffset BlockedUntil)> keys = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
+    private DateTimeOffset nextPrune = DateTimeOffset.MinValue;
 
     /// <summary>How long the key is still blocked; null when it is not.</summary>
     public TimeSpan? Blocked(string key)
@@ -29,9 +30,14 @@ public sealed class FailureBackoff(int free, TimeSpan first, TimeSpan longest, T
         lock (gate)
         {
             var now = clock.GetUtcNow();
-            if (keys.Count > PruneAbove)
+            // Keys quiet for the longest back-off are dropped now and then (at most once per that time, so a flood of
+            // distinct keys does not scan the table on every failure) and rotating keys cannot grow memory.
+            if (keys.Count > PruneAbove && now >= nextPrune)
+            {
                 foreach (var stale in keys.Where(k => k.Value.Last + longest <= now).Select(k => k.Key).ToArray())
                     keys.Remove(stale);
+                nextPrune = now + longest;
+            }
             var failures = (keys.TryGetValue(key, out var k) && k.Last + longest > now ? k.Failures : 0) + 1;
             var blockedUntil = failures < free ? now
                 : now + TimeSpan.FromTicks(Math.Min(longest.Ticks, first.Ticks << Math.Min(failures - free, 30)));

@@ -17,9 +17,8 @@ public static class LogisticsDownloads
         {
             try
             {
-                var caller = await access.ResolveTokenAsync(WebUser.From(http.User).Token);
                 var export = await logistics.ExportManifest(new() { SiteVisitId = visit ?? "", VehicleId = vehicle ?? "" },
-                    new CallContext(caller.Identity, caller.Refusal, WebSignIn.Peer(http), http.RequestAborted));
+                    await access.ContextAsync(WebUser.From(http.User).Token, WebSignIn.Peer(http), http.RequestAborted));
                 var name = (visit ?? "manifest") + (vehicle is { Length: > 0 } ? "." + vehicle : "") + ".csv";
                 return Results.File(export.Csv.ToByteArray(), "text/csv; charset=utf-8", name);
             }

@@ -43,11 +43,8 @@ public sealed class WebApi(
     public async Task<WebUser> UserAsync() => WebUser.From((await authState.GetAuthenticationStateAsync()).User);
 
     /// <summary>The signed-in user as a use case sees them, for one call that ends with <paramref name="cancellationToken"/>.</summary>
-    public async Task<CallContext> Caller(CancellationToken cancellationToken)
-    {
-        var outcome = await access.ResolveTokenAsync((await UserAsync()).Token);
-        return new(outcome.Identity, outcome.Refusal, "web", cancellationToken);
-    }
+    public async Task<CallContext> Caller(CancellationToken cancellationToken) =>
+        await access.ContextAsync((await UserAsync()).Token, "web", cancellationToken);
 
     /// <summary>The refusal a gRPC client would get for <paramref name="exception"/>, or null when it is not one.</summary>
     public static RpcException? AsRefusal(Exception exception) => exception switch
