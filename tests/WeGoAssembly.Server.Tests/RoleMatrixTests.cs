@@ -106,8 +106,7 @@ public sealed class RoleMatrixTests(RoleMatrixTests.Callers callers) : IClassFix
             typeof(AuthUseCases).Assembly.GetType($"WeGoAssembly.Server.Application.{rpc.Service.Name[..^"Service".Length]}UseCases", throwOnError: true)!);
         using var watching = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         var access = callers.Server.Services.GetRequiredService<AccessCheck>();
-        var outcome = await access.ResolveTokenAsync(callers.As(caller).Session?.BearerToken);
-        var context = new CallContext(outcome.Identity, outcome.Refusal, "web", watching.Token);
+        var context = await access.ContextAsync(callers.As(caller).Session?.BearerToken, "web", watching.Token);
 
         var (actual, detail) = (StatusCode.OK, "");
         try

@@ -58,24 +58,7 @@ public sealed class WeGoServer : IAsyncDisposable
     /// </summary>
     public SampleApi AnonymousFrom(IPAddress local)
     {
-        var http = new HttpClient(new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(local, 0));
-                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        }) { BaseAddress = grpcHttp.BaseAddress };
+        var http = new HttpClient(new SocketsHttpHandler { ConnectCallback = ClientAddress.ConnectFrom(local) }) { BaseAddress = grpcHttp.BaseAddress };
         extraClients.Add(http);
         return new SampleApi(new GrpcClient(http));
     }
