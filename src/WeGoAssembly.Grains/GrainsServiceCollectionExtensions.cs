@@ -13,35 +13,24 @@ using WeGoAssembly.Grains.Auth;
 using WeGoAssembly.Grains.Logistics;
 using WeGoAssembly.Grains.Membership;
 using WeGoAssembly.Grains.Voting;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains;
 
-/// <summary>Registers every grain of the domain and the read models beside them.</summary>
+/// <summary>Registers what the grains are given besides their state, and the read models beside them (Orleans finds the grain classes itself).</summary>
 public static class GrainsServiceCollectionExtensions
 {
     public static IServiceCollection AddAssemblyGrains(this IServiceCollection services)
     {
-        services.AddGrain<IMemberCityGrain, MemberCityGrain>();
-        services.AddGrain<IAssemblyGrain, AssemblyGrain>();
+        services.AddSingleton<ChangeRecording>();
+        services.AddSingleton<Projections>();
         services.AddSingleton<MemberRegister>();
         services.AddSingleton<MemberCityImport>();
-        services.AddGrain<IDelegationGrain, DelegationGrain>();
-        services.AddGrain<IBadgeGrain, BadgeGrain>();
-        services.AddGrain<ICredentialsLetterGrain, CredentialsLetterGrain>();
         services.AddSingleton<DelegationRegister>();
-        services.AddGrain<IStaffAccountGrain, StaffAccountGrain>();
-        services.AddGrain<IAccessCodeGrain, AccessCodeGrain>();
-        services.AddGrain<ITokenSigningKeyGrain, TokenSigningKeyGrain>();
         services.AddSingleton<StaffDirectory>();
         services.TryAddSingleton<IPasswordHasher<StaffAccount>, PasswordHasher<StaffAccount>>();
-        services.AddGrain<ISiteVisitGrain, SiteVisitGrain>();
-        services.AddGrain<ISiteVisitPlanGrain, SiteVisitPlanGrain>();
-        services.AddGrain<IItineraryGrain, ItineraryGrain>();
         services.AddSingleton<SiteVisitManifests>();
         services.AddSingleton<ArrivalsBoard>();
-        services.AddGrain<IAgendaGrain, AgendaGrain>();
-        services.AddGrain<IBallotGrain, BallotGrain>();
         services.AddSingleton<VotingHub>();
         services.AddSingleton<AccessChanges>();
         return services;

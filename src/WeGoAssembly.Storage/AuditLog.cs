@@ -16,9 +16,8 @@ public sealed record AuditQuery(
     string? Actor = null, string? ActionPrefix = null, string? SubjectPrefix = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null);
 
 /// <summary>
-/// Reads the append-only audit log. Entries are only ever added, by audited grain state writes
-/// (<see cref="Runtime.IPersistentState{TState}.WriteStateAsync(Runtime.AuditRecord)"/>), in the same
-/// transaction as the change they record; there is no update or delete path.
+/// Reads the append-only audit log. Entries are only ever added, through the change outbox
+/// (<see cref="ChangeOutbox"/>) after the grain change they record is stored; there is no update or delete path.
 /// </summary>
 public abstract class AuditLog(IDbConnectionFactory connections)
 {

@@ -1,18 +1,18 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Contracts.Records;
 using WeGoAssembly.Storage.Postgres;
 using WeGoAssembly.Storage.Sqlite;
 
 namespace WeGoAssembly.Storage;
 
-/// <summary>Registers one storage database: grain storage, journal storage, audit log, connections, schema migrator.</summary>
+/// <summary>Registers one storage database: connections, schema migrator, audit log, change outbox and projections.</summary>
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
     /// SQLite file at <paramref name="path"/> (created with its directory if missing): the embedded
-    /// default. Registers <see cref="IGrainStorage"/>, <see cref="IJournalStorage"/>,
+    /// default. Registers <see cref="IChangeOutbox"/>, <see cref="IProjectionReader"/>,
     /// <see cref="IDbConnectionFactory"/>, <see cref="StorageInfo"/>, <see cref="AuditLog"/> and <see cref="SchemaMigrator"/>.
     /// </summary>
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string path)
@@ -21,10 +21,10 @@ public static class StorageServiceCollectionExtensions
         services.AddLogging();
         services.AddSingleton(_ => new SqliteConnectionFactory(path));
         services.AddSingleton<IDbConnectionFactory>(sp => sp.GetRequiredService<SqliteConnectionFactory>());
-        services.AddSingleton<SqliteGrainStorage>();
+        services.AddSingleton<ChangeOutbox, SqliteChangeOutbox>();
         services.AddSingleton<AuditLog, SqliteAuditLog>();
         services.AddSingleton<SchemaMigrator, SqliteSchemaMigrator>();
-        return services.AddCommon<SqliteGrainStorage>();
+        return services.AddCommon();
     }
 
     /// <summary>
@@ -42,21 +42,20 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<NodeLease>();
         services.AddSingleton<PostgresConnectionFactory>();
         services.AddSingleton<IDbConnectionFactory>(sp => sp.GetRequiredService<PostgresConnectionFactory>());
-        services.AddSingleton<PostgresGrainStorage>();
+        services.AddSingleton<ChangeOutbox, PostgresChangeOutbox>();
         services.AddSingleton<AuditLog, PostgresAuditLog>();
         services.AddSingleton<SchemaMigrator, PostgresSchemaMigrator>();
-        return services.AddCommon<PostgresGrainStorage>();
+        return services.AddCommon();
     }
 
     /// <summary>Applies the schema scripts not yet applied (call once at start-up, before serving); returns their versions.</summary>
     public static Task<IReadOnlyList<int>> ApplyStorageSchemaAsync(this IServiceProvider services, CancellationToken ct = default) =>
         services.GetRequiredService<SchemaMigrator>().ApplyAsync(ct);
 
-    private static IServiceCollection AddCommon<TStorage>(this IServiceCollection services)
-        where TStorage : class, IGrainStorage, IJournalStorage
+    private static IServiceCollection AddCommon(this IServiceCollection services)
     {
-        services.AddSingleton<IGrainStorage>(sp => sp.GetRequiredService<TStorage>());
-        services.AddSingleton<IJournalStorage>(sp => sp.GetRequiredService<TStorage>());
+        services.AddSingleton<IChangeOutbox>(sp => sp.GetRequiredService<ChangeOutbox>());
+        services.AddSingleton<IProjectionReader>(sp => sp.GetRequiredService<ChangeOutbox>());
         services.AddSingleton(sp => sp.GetRequiredService<IDbConnectionFactory>().Info);
         return services;
     }

@@ -1,6 +1,8 @@
+using Orleans;
 namespace WeGoAssembly.Contracts.Assemblies;
 
 /// <summary>When quorum is met: present voting members against a fraction of the eligible ones.</summary>
+[GenerateSerializer, Alias("wego.QuorumRule")]
 public sealed record QuorumRule(int Numerator, int Denominator, bool StrictlyMore)
 {
     /// <summary>The default: more than half of the voting-eligible members.</summary>
@@ -8,6 +10,7 @@ public sealed record QuorumRule(int Numerator, int Denominator, bool StrictlyMor
 }
 
 /// <summary>The rules an assembly runs under; every threshold is the secretariat's to set.</summary>
+[GenerateSerializer, Alias("wego.AssemblyRules")]
 public sealed record AssemblyRules(QuorumRule Quorum, bool ProxiesAllowed, int MaxProxiesPerHolder, bool ProxiesCountForQuorum)
 {
     /// <summary>Defaults: more than half for quorum, proxies off (one per holder when turned on).</summary>
@@ -15,6 +18,7 @@ public sealed record AssemblyRules(QuorumRule Quorum, bool ProxiesAllowed, int M
 }
 
 /// <summary>A General Assembly of WeGO.</summary>
+[GenerateSerializer, Alias("wego.Assembly")]
 public sealed record Assembly(
     string Id,
     string Title,

@@ -1,9 +1,11 @@
-using WeGoAssembly.Runtime;
+using Orleans;
+using WeGoAssembly.Contracts.Records;
 
 namespace WeGoAssembly.Contracts.Assemblies;
 
 /// <summary>One General Assembly, keyed by its id (for example "ga-2023").</summary>
-public interface IAssemblyGrain : IGrainWithStringKey
+[Alias("wego.IAssemblyGrain")]
+public interface IAssemblyGrain : IAuditedGrain
 {
     /// <summary>The assembly, or null when none was created under this key.</summary>
     Task<Assembly?> GetAsync();

@@ -1,9 +1,11 @@
+using Orleans;
 using System.Text.Json.Serialization;
 using WeGoAssembly.Contracts.Accreditation;
 
 namespace WeGoAssembly.Contracts.Assemblies;
 
 /// <summary>Which of a member city's voting people are in the hall, as its delegation last reported.</summary>
+[GenerateSerializer, Alias("wego.VoterPresence")]
 public sealed record VoterPresence(bool VotingDelegatePresent, bool AlternatePresent)
 {
     public static VoterPresence Absent { get; } = new(false, false);
@@ -17,6 +19,7 @@ public sealed record VoterPresence(bool VotingDelegatePresent, bool AlternatePre
 /// A written proxy: the grantor member gives its vote at one assembly to the holder member. Id is
 /// "{assemblyId}.proxy-{n}", so the id alone leads to the assembly.
 /// </summary>
+[GenerateSerializer, Alias("wego.Proxy")]
 public sealed record Proxy(
     string Id,
     string AssemblyId,
@@ -31,6 +34,7 @@ public sealed record Proxy(
 }
 
 /// <summary>An assembly's quorum at one moment.</summary>
+[GenerateSerializer, Alias("wego.QuorumCount")]
 public sealed record QuorumCount(
     string AssemblyId,
     int Present,
@@ -47,12 +51,14 @@ public sealed record QuorumCount(
 /// <param name="CastByRole">Voting delegate or alternate of that city.</param>
 /// <param name="ThroughProxy">True when the holder of the city's proxy casts it.</param>
 /// <param name="Reason">Why, in words the secretariat can show.</param>
+[GenerateSerializer, Alias("wego.VoteRight")]
 public sealed record VoteRight(bool MayVote, string? CastByMemberCityId, ParticipantRole? CastByRole, bool ThroughProxy, string Reason);
 
 /// <summary>
 /// Everything a ballot needs about who may vote at one moment: the voting-eligible members, which are
 /// present and through whom, the proxies in force and the quorum they make.
 /// </summary>
+[GenerateSerializer, Alias("wego.VotingRoll")]
 public sealed record VotingRoll(
     string AssemblyId,
     IReadOnlyList<string> EligibleMemberCityIds,

@@ -1,9 +1,11 @@
-using WeGoAssembly.Runtime;
+using Orleans;
+using WeGoAssembly.Contracts.Records;
 
 namespace WeGoAssembly.Contracts.Membership;
 
 /// <summary>One member city of WeGO, keyed by its id slug (for example "seoul").</summary>
-public interface IMemberCityGrain : IGrainWithStringKey
+[Alias("wego.IMemberCityGrain")]
+public interface IMemberCityGrain : IAuditedGrain
 {
     /// <summary>The register entry, or null when the city is not registered.</summary>
     Task<MemberCity?> GetAsync();

@@ -1,3 +1,4 @@
+using Orleans;
 namespace WeGoAssembly.Contracts.Voting;
 
 /// <summary>
@@ -6,13 +7,16 @@ namespace WeGoAssembly.Contracts.Voting;
 /// transaction, so no row ever links the member to it.
 /// </summary>
 /// <param name="TallyKeys">Counter keys this vote adds one to: "yes", "no", "abstain", "candidate:&lt;id&gt;" or "blank".</param>
+[GenerateSerializer, Alias("wego.LedgerVote")]
 public sealed record LedgerVote(
     string BallotId, string MemberCityId, string IdempotencyKey, string ReceiptId, string CastBy, string? StoredChoice, IReadOnlyList<string> TallyKeys);
 
 /// <summary>A stored voter row, as read back on activation.</summary>
+[GenerateSerializer, Alias("wego.LedgerVoter")]
 public sealed record LedgerVoter(string MemberCityId, string IdempotencyKey, string ReceiptId, string CastBy, string? StoredChoice);
 
 /// <summary>Everything stored of one ballot's votes.</summary>
+[GenerateSerializer, Alias("wego.LedgerContents")]
 public sealed record LedgerContents(IReadOnlyList<LedgerVoter> Voters, IReadOnlyDictionary<string, int> Tally);
 
 /// <summary>

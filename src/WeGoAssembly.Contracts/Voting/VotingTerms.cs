@@ -1,6 +1,8 @@
+using Orleans;
 namespace WeGoAssembly.Contracts.Voting;
 
 /// <summary>Which majority a motion needs; numbers equal the proto MajorityRule values.</summary>
+[GenerateSerializer, Alias("wego.MajorityRule")]
 public enum MajorityRule
 {
     /// <summary>More than half of yes + no (abstentions and blanks excluded): floor(n/2)+1.</summary>
@@ -12,7 +14,9 @@ public enum MajorityRule
 }
 
 /// <summary>A vote on a motion; numbers equal the proto MotionChoice values.</summary>
+[GenerateSerializer, Alias("wego.MotionChoice")]
 public enum MotionChoice { Yes = 1, No = 2, Abstain = 3 }
 
 /// <summary>How a ballot ended; numbers equal the proto BallotOutcome values.</summary>
+[GenerateSerializer, Alias("wego.BallotOutcome")]
 public enum BallotOutcome { Adopted = 1, Rejected = 2, Tie = 3, NoQuorum = 4, Elected = 5, RunoffNeeded = 6, TieForChair = 7 }

@@ -1,5 +1,5 @@
 using WeGoAssembly.Contracts.Accreditation;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Accreditation;
 

@@ -5,7 +5,8 @@ using WeGoAssembly.Contracts.Accreditation;
 using WeGoAssembly.Contracts.Assemblies;
 using WeGoAssembly.Contracts.Membership;
 using WeGoAssembly.Grains.Rules;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Contracts.Records;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Accreditation;
 
@@ -32,9 +33,10 @@ public sealed record DelegationState
 /// </summary>
 [GrainType(TypeName)]
 public sealed class DelegationGrain(
-    [PersistentState(DelegationGrain.StateName)] IPersistentState<DelegationState> state,
+    [PersistentState(DelegationGrain.StateName)] IPersistentState<Audited<DelegationState>> stored,
     TimeProvider clock,
-    AccessChanges changes) : Grain, IDelegationGrain
+    AccessChanges changes, ChangeRecording recording)
+    : AuditedGrain<DelegationState>(stored, recording, project: TypeName), IDelegationGrain
 {
     public const string TypeName = "delegation", StateName = "delegation";
 

@@ -3,7 +3,7 @@ using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Accreditation;
 using WeGoAssembly.Contracts.Assemblies;
 using WeGoAssembly.Grains.Membership;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Accreditation;
 
@@ -16,7 +16,7 @@ public sealed record DelegationPage(IReadOnlyList<Delegation> Delegations, strin
 /// Every acknowledged change is stored before it is acknowledged, so this is never behind the grains;
 /// proxies come from the assembly grain, which owns them.
 /// </summary>
-public sealed class DelegationRegister(IGrainStateReader reader, IGrainFactory grains, MemberRegister members)
+public sealed class DelegationRegister(Projections projections, IGrainFactory grains, MemberRegister members)
 {
     private const int ScanBatch = 200;
 
@@ -78,7 +78,7 @@ public sealed class DelegationRegister(IGrainStateReader reader, IGrainFactory g
         while (true)
         {
             var read = 0;
-            await foreach (var (key, state) in reader.ScanAsync<DelegationState>(DelegationGrain.TypeName, DelegationGrain.StateName, after, ScanBatch, ct))
+            await foreach (var (key, state) in projections.ScanAsync<DelegationState>(DelegationGrain.TypeName, after, ScanBatch, ct))
             {
                 if (!key.StartsWith(prefix, StringComparison.Ordinal))
                     yield break;

@@ -4,7 +4,7 @@ using WeGoAssembly.Contracts.Membership;
 using WeGoAssembly.Grains.Accreditation;
 using WeGoAssembly.Grains.Membership;
 using WeGoAssembly.Grains.Rules;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Contracts.Records;
 
 namespace WeGoAssembly.Grains.Assemblies;
 

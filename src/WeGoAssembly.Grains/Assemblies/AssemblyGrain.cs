@@ -2,7 +2,8 @@ using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Assemblies;
 using WeGoAssembly.Grains.Membership;
 using WeGoAssembly.Grains.Rules;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Contracts.Records;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Assemblies;
 
@@ -24,10 +25,11 @@ public sealed record AssemblyState
 /// <summary>One General Assembly: its identity, year, time zone and rules; the presence of its voting members, its proxies and quorum.</summary>
 [GrainType(TypeName)]
 public sealed partial class AssemblyGrain(
-    [PersistentState(AssemblyGrain.StateName)] IPersistentState<AssemblyState> state,
+    [PersistentState(AssemblyGrain.StateName)] IPersistentState<Audited<AssemblyState>> stored,
     TimeProvider clock,
     MemberRegister register,
-    Voting.VotingHub hub) : Grain, IAssemblyGrain
+    Voting.VotingHub hub,
+    ChangeRecording recording) : AuditedGrain<AssemblyState>(stored, recording), IAssemblyGrain
 {
     public const string TypeName = "assembly", StateName = "assembly";
 

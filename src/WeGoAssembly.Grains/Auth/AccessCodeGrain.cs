@@ -1,6 +1,7 @@
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Auth;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Contracts.Records;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Auth;
 
@@ -16,9 +17,10 @@ public sealed class AccessCodeState
 /// <summary>One participant's access code, stored under the code's SHA-256 (<see cref="AccessCodes.KeyOf"/>), never the code.</summary>
 [GrainType(TypeName)]
 public sealed class AccessCodeGrain(
-    [PersistentState(AccessCodeGrain.StateName)] IPersistentState<AccessCodeState> state,
+    [PersistentState(AccessCodeGrain.StateName)] IPersistentState<Audited<AccessCodeState>> stored,
     TimeProvider clock,
-    AccessChanges changes) : Grain, IAccessCodeGrain
+    AccessChanges changes, ChangeRecording recording)
+    : AuditedGrain<AccessCodeState>(stored, recording), IAccessCodeGrain
 {
     public const string TypeName = "access-code", StateName = "code";
 

@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Identity;
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Auth;
 using WeGoAssembly.Grains.Rules;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Contracts.Records;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Auth;
 
@@ -17,10 +18,11 @@ public sealed class StaffAccountState
 /// <summary>One staff account: validates changes, hashes passwords, checks a password at sign-in.</summary>
 [GrainType(TypeName)]
 public sealed class StaffAccountGrain(
-    [PersistentState(StaffAccountGrain.StateName)] IPersistentState<StaffAccountState> state,
+    [PersistentState(StaffAccountGrain.StateName)] IPersistentState<Audited<StaffAccountState>> stored,
     IPasswordHasher<StaffAccount> hasher,
     TimeProvider clock,
-    AccessChanges changes) : Grain, IStaffAccountGrain
+    AccessChanges changes, ChangeRecording recording)
+    : AuditedGrain<StaffAccountState>(stored, recording, project: TypeName), IStaffAccountGrain
 {
     public const string TypeName = "staff-account", StateName = "account";
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using WeGoAssembly.Contracts.Auth;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Auth;
 
@@ -11,7 +11,7 @@ public sealed record StaffPage(IReadOnlyList<StaffAccount> Accounts, string? Con
 /// Reads staff accounts straight from stored grain state, in user name order, like the member register:
 /// every change is stored before it is acknowledged, so the list is never behind. Password hashes stay here.
 /// </summary>
-public sealed class StaffDirectory(IGrainStateReader reader)
+public sealed class StaffDirectory(Projections projections)
 {
     private const int ScanBatch = 500;
 
@@ -40,7 +40,7 @@ public sealed class StaffDirectory(IGrainStateReader reader)
         while (true)
         {
             var read = 0;
-            await foreach (var (key, state) in reader.ScanAsync<StaffAccountState>(StaffAccountGrain.TypeName, StaffAccountGrain.StateName, after, ScanBatch, ct))
+            await foreach (var (key, state) in projections.ScanAsync<StaffAccountState>(StaffAccountGrain.TypeName, after, ScanBatch, ct))
             {
                 read++;
                 after = key;

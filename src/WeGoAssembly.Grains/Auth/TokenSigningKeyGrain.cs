@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using WeGoAssembly.Contracts.Auth;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Auth;
 

@@ -3,7 +3,7 @@ using WeGoAssembly.Contracts.Accreditation;
 using WeGoAssembly.Contracts.Assemblies;
 using WeGoAssembly.Grains.Accreditation;
 using WeGoAssembly.Grains.Rules;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Logistics;
 
@@ -11,7 +11,7 @@ namespace WeGoAssembly.Grains.Logistics;
 /// An assembly's arrivals for planning airport pickups, read straight from stored itineraries (keys
 /// "{assemblyId}/{participantId}", one contiguous range) and named from the delegations.
 /// </summary>
-public sealed class ArrivalsBoard(IGrainStateReader reader, IGrainFactory grains, DelegationRegister delegations)
+public sealed class ArrivalsBoard(Projections projections, IGrainFactory grains, DelegationRegister delegations)
 {
     private const int ScanBatch = 500;
 
@@ -34,7 +34,7 @@ public sealed class ArrivalsBoard(IGrainStateReader reader, IGrainFactory grains
         while (true)
         {
             var read = 0;
-            await foreach (var (key, state) in reader.ScanAsync<ItineraryState>(ItineraryGrain.TypeName, ItineraryGrain.StateName, after, ScanBatch, ct))
+            await foreach (var (key, state) in projections.ScanAsync<ItineraryState>(ItineraryGrain.TypeName, after, ScanBatch, ct))
             {
                 if (!key.StartsWith(prefix, StringComparison.Ordinal))
                     goto done;

@@ -1,6 +1,7 @@
 using WeGoAssembly.Contracts.Logistics;
 using WeGoAssembly.Grains.Rules;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Contracts.Records;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Logistics;
 
@@ -15,7 +16,8 @@ public sealed record ItineraryState
 /// itineraries are written independently and an assembly's arrivals are one contiguous key range to scan.
 /// </summary>
 [GrainType(TypeName)]
-public sealed class ItineraryGrain([PersistentState(ItineraryGrain.StateName)] IPersistentState<ItineraryState> state, TimeProvider clock) : Grain, IItineraryGrain
+public sealed class ItineraryGrain([PersistentState(ItineraryGrain.StateName)] IPersistentState<Audited<ItineraryState>> stored, TimeProvider clock, ChangeRecording recording)
+    : AuditedGrain<ItineraryState>(stored, recording, project: TypeName), IItineraryGrain
 {
     public const string TypeName = "itinerary", StateName = "itinerary";
 

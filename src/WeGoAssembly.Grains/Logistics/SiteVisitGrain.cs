@@ -1,6 +1,7 @@
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Logistics;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Contracts.Records;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Logistics;
 
@@ -15,7 +16,8 @@ public sealed record SiteVisitState
 /// <see cref="SiteVisitPlanGrain"/> checked; it calls no other grain, so the plan can call it freely.
 /// </summary>
 [GrainType(TypeName)]
-public sealed class SiteVisitGrain([PersistentState(SiteVisitGrain.StateName)] IPersistentState<SiteVisitState> state) : Grain, ISiteVisitGrain
+public sealed class SiteVisitGrain([PersistentState(SiteVisitGrain.StateName)] IPersistentState<Audited<SiteVisitState>> stored, ChangeRecording recording)
+    : AuditedGrain<SiteVisitState>(stored, recording), ISiteVisitGrain
 {
     public const string TypeName = "site-visit", StateName = "site-visit";
 

@@ -3,7 +3,7 @@ using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Accreditation;
 using WeGoAssembly.Contracts.Logistics;
 using WeGoAssembly.Grains.Rules;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Logistics;
 

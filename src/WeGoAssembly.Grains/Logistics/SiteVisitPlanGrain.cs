@@ -3,7 +3,8 @@ using WeGoAssembly.Contracts.Accreditation;
 using WeGoAssembly.Contracts.Assemblies;
 using WeGoAssembly.Contracts.Logistics;
 using WeGoAssembly.Grains.Rules;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Contracts.Records;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Logistics;
 
@@ -29,13 +30,15 @@ public sealed record SiteVisitPlanState
 /// <summary>
 /// An assembly's site-visit logistics, keyed by assembly id. It computes nothing itself: the assignment is
 /// <see cref="SiteVisitAssignment"/>, moves and promotions <see cref="SiteVisitMoves"/>. It calls the assembly,
-/// delegation and site-visit grains, none of which calls back. At the preference cut-off a durable reminder
+/// delegation and site-visit grains, none of which calls back. At the preference cut-off a scheduled deadline
 /// runs the assignment once (again after a restart if the server was down at the time).
 /// </summary>
 [GrainType(TypeName)]
 public sealed class SiteVisitPlanGrain(
-    [PersistentState(SiteVisitPlanGrain.StateName)] IPersistentState<SiteVisitPlanState> state,
-    TimeProvider clock) : Grain, ISiteVisitPlanGrain, IRemindable
+    [PersistentState(SiteVisitPlanGrain.StateName)] IPersistentState<Audited<SiteVisitPlanState>> stored,
+    IDeadlineScheduler deadlines,
+    TimeProvider clock, ChangeRecording recording)
+    : AuditedGrain<SiteVisitPlanState>(stored, recording), ISiteVisitPlanGrain
 {
     public const string TypeName = "site-visit-plan", StateName = "site-visit-plan", CutoffReminder = "preferences-cutoff";
     public const string SystemActor = "system";
@@ -83,24 +86,24 @@ public sealed class SiteVisitPlanGrain(
             await state.WriteStateAsync(state.State with { PreferencesCutoff = cutoff },
                 new AuditRecord(actor, cutoff is null ? "site-visit.cutoff-cleared" : "site-visit.cutoff-set", $"site-visits/{AssemblyId}",
                     AuditDetails.Of(new { from = previous, to = cutoff })));
-        // Also when unchanged: registering again heals a registration that failed after the write.
+        // Also when unchanged: scheduling again heals a schedule that failed after the write.
         if (cutoff is { } due)
-            await this.RegisterOrUpdateReminder(CutoffReminder, due);
-        else if (await this.GetReminder(CutoffReminder) is { } pending)
-            await this.UnregisterReminder(pending);
+            await deadlines.ScheduleAsync(this.GetGrainId(), CutoffReminder, due);
+        else
+            await deadlines.CancelAsync(this.GetGrainId(), CutoffReminder);
         return cutoff;
     }
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task DeadlineDueAsync(string name, DateTimeOffset dueTime)
     {
-        if (reminderName != CutoffReminder || state.State.PreferencesCutoff is not { } cutoff)
+        if (name != CutoffReminder || state.State.PreferencesCutoff is not { } cutoff)
             return;
         // At least once: a repeated delivery finds the run done and changes nothing.
         if (state.State.LastRun is { } run && run.RunAt >= cutoff)
             return;
         if (clock.GetUtcNow() < cutoff)
         {
-            await this.RegisterOrUpdateReminder(CutoffReminder, cutoff);   // early (the cut-off moved later meanwhile)
+            await deadlines.ScheduleAsync(this.GetGrainId(), CutoffReminder, cutoff);   // early (the cut-off moved later meanwhile)
             return;
         }
         await RunAssignmentAsync(dryRun: false, SystemActor);

@@ -1,7 +1,8 @@
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Membership;
 using WeGoAssembly.Grains.Rules;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Contracts.Records;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Membership;
 
@@ -15,8 +16,9 @@ public sealed class MemberCityState
 /// <summary>One member city: validates and stores its register entry and dues payments.</summary>
 [GrainType(TypeName)]
 public sealed class MemberCityGrain(
-    [PersistentState(MemberCityGrain.StateName)] IPersistentState<MemberCityState> state,
-    TimeProvider clock) : Grain, IMemberCityGrain
+    [PersistentState(MemberCityGrain.StateName)] IPersistentState<Audited<MemberCityState>> stored,
+    TimeProvider clock, ChangeRecording recording)
+    : AuditedGrain<MemberCityState>(stored, recording, project: TypeName), IMemberCityGrain
 {
     public const string TypeName = "member-city", StateName = "member";
 

@@ -1,5 +1,5 @@
 using WeGoAssembly.Contracts.Membership;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Membership;
 

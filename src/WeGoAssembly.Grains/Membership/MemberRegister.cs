@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using WeGoAssembly.Contracts.Membership;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Membership;
 
@@ -17,10 +17,10 @@ public sealed record MemberFilter(MemberCategory? Category, MemberStatus? Status
 public sealed record MemberPage(IReadOnlyList<MemberCity> Members, string? ContinueAfter);
 
 /// <summary>
-/// Reads the member register straight from stored grain state, in id order. Every acknowledged
+/// Reads the member register from its projection (one row per member city), in id order. Every acknowledged
 /// change is stored before it is acknowledged, so this read model is never behind the grains.
 /// </summary>
-public sealed class MemberRegister(IGrainStateReader reader)
+public sealed class MemberRegister(Projections projections)
 {
     private const int ScanBatch = 500;
 
@@ -41,7 +41,7 @@ public sealed class MemberRegister(IGrainStateReader reader)
         while (true)
         {
             var read = 0;
-            await foreach (var (key, state) in reader.ScanAsync<MemberCityState>(MemberCityGrain.TypeName, MemberCityGrain.StateName, after, ScanBatch, ct))
+            await foreach (var (key, state) in projections.ScanAsync<MemberCityState>(MemberCityGrain.TypeName, after, ScanBatch, ct))
             {
                 read++;
                 after = key;

@@ -2,7 +2,8 @@ using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Assemblies;
 using WeGoAssembly.Contracts.Voting;
 using WeGoAssembly.Grains.Rules;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Contracts.Records;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Voting;
 
@@ -25,7 +26,8 @@ public sealed record BallotEntry(string BallotId, string ItemId);
 
 /// <summary>One assembly's agenda: one grain holds the whole ordered list, which keeps reordering and listing atomic.</summary>
 [GrainType("agenda")]
-public sealed class AgendaGrain([PersistentState("agenda")] IPersistentState<AgendaState> state, TimeProvider clock) : Grain, IAgendaGrain
+public sealed class AgendaGrain([PersistentState("agenda")] IPersistentState<Audited<AgendaState>> stored, TimeProvider clock, ChangeRecording recording)
+    : AuditedGrain<AgendaState>(stored, recording), IAgendaGrain
 {
     public async Task<AgendaItem> CreateItemAsync(AgendaItemDraft draft, string actor)
     {

@@ -3,7 +3,8 @@ using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Assemblies;
 using WeGoAssembly.Contracts.Voting;
 using WeGoAssembly.Grains.Rules;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Contracts.Records;
+using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Voting;
 
@@ -16,28 +17,33 @@ public sealed record BallotState
 }
 
 /// <summary>
-/// One ballot. A CastVote turn only validates (open, entitled, the right person in the hall, one vote per
-/// member) and records the vote in memory, then queues the ledger row with the group-commit writer and
-/// returns the receipt with a task that completes when the row is committed; the gRPC edge awaits that
-/// task outside this turn, so the next vote's turn runs while the batch commits. If a batch fails, this
-/// activation is dropped at its next turn and the next one reloads the voted set and tally from the ledger,
-/// so memory never counts a vote that was not stored.
+/// One ballot. CastVote is interleaved (<see cref="IBallotGrain.CastVoteAsync"/>): a call checks the vote (open,
+/// entitled, the right person in the hall, one vote per member) and marks it in memory in one stretch with no await,
+/// queues its ledger row with the group-commit writer, and awaits that commit before answering — while it waits,
+/// the next votes run and join the same commit. If a commit fails, its callers get UNAVAILABLE and this activation
+/// is dropped at its next turn; the next one reloads the voted set and tally from the ledger, so memory never counts
+/// a vote that was not stored. The ledger's unique key (ballot, member) is the last word on one vote per member,
+/// even if two activations of a ballot ever ran at once.
 /// </summary>
 [GrainType("ballot")]
 public sealed class BallotGrain(
-    [PersistentState("ballot")] IPersistentState<BallotState> state,
+    [PersistentState("ballot")] IPersistentState<Audited<BallotState>> stored,
     IBallotLedger ledger,
     VotingHub hub,
-    TimeProvider clock) : Grain, IBallotGrain, IRemindable
+    IDeadlineScheduler deadlines,
+    TimeProvider clock,
+    ChangeRecording recording) : AuditedGrain<BallotState>(stored, recording), IBallotGrain
 {
-    private const string DeadlineReminder = "deadline";
+    private const string DeadlineName = "deadline";
 
     // The ledger in memory: who voted (and through whom), receipts by idempotency key, counters.
     private readonly Dictionary<string, CastRecord> voted = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, CastVoteTicket> byKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Cast> byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> tally = new(StringComparer.Ordinal);
     private int durableVotes;
-    private volatile bool ledgerFailed;
+    private bool ledgerFailed;
+    // Set for the whole of a close, before its first await: votes arriving meanwhile are refused, not half-counted.
+    private bool closing;
 
     // Who may vote, as the assembly grain last said; refreshed when its quorum topic moved on.
     private VotingRoll? roll;
@@ -45,8 +51,12 @@ public sealed class BallotGrain(
 
     private sealed record CastRecord(string CastBy, string? StoredChoice);
 
+    /// <summary>A vote taken: its receipt and the commit of its ledger row.</summary>
+    private sealed record Cast(VoteReceipt Receipt, Task Durable);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await base.OnActivateAsync(cancellationToken);
         // Votes queued by an earlier activation land first, so what is read here is complete.
         await ledger.FlushAsync();
         var contents = await ledger.ReadAsync(this.GetPrimaryKeyString());
@@ -90,26 +100,23 @@ public sealed class BallotGrain(
         await state.WriteStateAsync(state.State with { Ballot = opened }, new AuditRecord(actor, "ballot.opened", Subject,
             AuditDetails.Of(new { deadline, quorum = new { quorum.Present, quorum.Eligible, quorum.Required } })));
         if (deadline is { } at)
-            await this.RegisterOrUpdateReminder(DeadlineReminder, at);
+            await deadlines.ScheduleAsync(this.GetGrainId(), DeadlineName, at);
         hub.Notify(VotingHub.BallotTopic(ballot.Id));
         return (opened, quorum);
     }
 
-    public async Task<CastVoteTicket> CastVoteAsync(Voter voter, string memberCityId, VoteChoice choice, string idempotencyKey)
+    public async Task<VoteReceipt> CastVoteAsync(Voter voter, string memberCityId, VoteChoice choice, string idempotencyKey)
     {
-        CheckLedger();
+        CheckCast(voter, idempotencyKey);
+        // The roll is usually cached; when it is fetched, other votes run meanwhile, so everything is checked again after.
+        var rights = (await CurrentRollAsync()).VoteRights;
+        if (CheckCast(voter, idempotencyKey) is { } earlier)
+            return await ReplayAsync(earlier);
+
+        // From here to the ledger append: no await, so no other vote of this member can slip in between check and mark.
         var ballot = Require();
-        if (byKey.TryGetValue(idempotencyKey, out var earlier))
-            return earlier with { Receipt = earlier.Receipt with { Replayed = true } };
-        if (ballot.Status != BallotStatus.Open)
-            throw new DomainException(DomainErrorKind.StateConflict,
-                ballot.Status == BallotStatus.Draft ? $"Ballot {ballot.Id} is not open yet." : $"Ballot {ballot.Id} is closed; no more votes are taken.");
-        if (voter.AssemblyId != ballot.AssemblyId)
-            throw new DomainException(DomainErrorKind.Forbidden, $"You are a participant of \"{voter.AssemblyId}\"; ballot {ballot.Id} is of \"{ballot.AssemblyId}\".");
         if (voted.ContainsKey(memberCityId))
             throw new DomainException(DomainErrorKind.AlreadyExists, $"The vote of {memberCityId} on ballot {ballot.Id} is already cast; a member votes once.");
-
-        var rights = (await CurrentRollAsync()).VoteRights;
         if (!rights.TryGetValue(memberCityId, out var right))
             throw new DomainException(DomainErrorKind.Forbidden, $"{memberCityId} is not a voting-eligible member at this assembly.");
         if (!right.MayVote)
@@ -119,36 +126,62 @@ public sealed class BallotGrain(
                 $"The vote of {memberCityId} is cast now by the {right.CastByRole} of {right.CastByMemberCityId} ({right.Reason}); " +
                 $"you are the {voter.Role} of {voter.MemberCityId}.");
 
-        var (keys, stored) = BallotRules.Choice(ballot, choice);
+        var (keys, storedChoice) = BallotRules.Choice(ballot, choice);
         var receipt = new VoteReceipt(NewReceiptId(), ballot.Id, memberCityId, clock.GetUtcNow(), Replayed: false);
-        var durable = ledger.AppendAsync(new LedgerVote(ballot.Id, memberCityId, idempotencyKey, receipt.ReceiptId, right.CastByMemberCityId!, stored, keys));
-        voted[memberCityId] = new(right.CastByMemberCityId!, stored);
+        var durable = ledger.AppendAsync(new LedgerVote(ballot.Id, memberCityId, idempotencyKey, receipt.ReceiptId, right.CastByMemberCityId!, storedChoice, keys));
+        voted[memberCityId] = new(right.CastByMemberCityId!, storedChoice);
         foreach (var key in keys)
             tally[key] = tally.GetValueOrDefault(key) + 1;
-        var ticket = new CastVoteTicket(receipt, durable);
-        byKey[idempotencyKey] = ticket;
-        _ = durable.ContinueWith(static (t, s) => ((BallotGrain)s!).VoteSettled(t), this, CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return ticket;
+        byKey[idempotencyKey] = new(receipt, durable);
+
+        await AwaitDurableAsync(durable);
+        durableVotes++;
+        hub.Notify(VotingHub.BallotTopic(ballot.Id));
+        return receipt;
     }
 
-    // Runs outside the turn, when the vote's batch has committed or failed.
-    private void VoteSettled(Task durable)
+    /// <summary>The checks a vote passes before and after any await: a replayed key returns its earlier cast.</summary>
+    private Cast? CheckCast(Voter voter, string idempotencyKey)
     {
-        if (!durable.IsCompletedSuccessfully)
+        CheckLedger();
+        var ballot = Require();
+        if (byKey.TryGetValue(idempotencyKey, out var earlier))
+            return earlier;
+        if (ballot.Status != BallotStatus.Open || closing)
+            throw new DomainException(DomainErrorKind.StateConflict,
+                ballot.Status == BallotStatus.Draft ? $"Ballot {ballot.Id} is not open yet." : $"Ballot {ballot.Id} is closed; no more votes are taken.");
+        if (voter.AssemblyId != ballot.AssemblyId)
+            throw new DomainException(DomainErrorKind.Forbidden, $"You are a participant of \"{voter.AssemblyId}\"; ballot {ballot.Id} is of \"{ballot.AssemblyId}\".");
+        return null;
+    }
+
+    private async Task<VoteReceipt> ReplayAsync(Cast earlier)
+    {
+        await AwaitDurableAsync(earlier.Durable);
+        return earlier.Receipt with { Replayed = true };
+    }
+
+    private async Task AwaitDurableAsync(Task durable)
+    {
+        try
         {
-            ledgerFailed = true;
-            return;
+            await durable;
         }
-        Interlocked.Increment(ref durableVotes);
-        hub.Notify(VotingHub.BallotTopic(this.GetPrimaryKeyString()));
+        catch (Exception exception)
+        {
+            // Memory counts this vote, the ledger does not: drop the activation (CheckLedger) so the next one reloads.
+            ledgerFailed = true;
+            throw exception as LedgerUnavailableException
+                ?? new LedgerUnavailableException("The vote ledger failed to store this vote; nothing of it counts. Retry.", exception);
+        }
     }
 
     public Task<(Ballot Ballot, BallotResult Result)> CloseAsync(string actor) => CloseCoreAsync(actor, fromDeadline: false);
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task DeadlineDueAsync(string name, DateTimeOffset dueTime)
     {
-        if (reminderName == DeadlineReminder && state.State.Ballot is { Status: BallotStatus.Open })
+        // At least once, perhaps stale: only the ballot's current deadline, once passed, closes it.
+        if (name == DeadlineName && state.State.Ballot is { Status: BallotStatus.Open, Deadline: { } deadline } && deadline <= clock.GetUtcNow() && !closing)
             await CloseCoreAsync("system", fromDeadline: true);
     }
 
@@ -156,14 +189,26 @@ public sealed class BallotGrain(
     {
         CheckLedger();
         var ballot = Require();
-        if (ballot.Status != BallotStatus.Open)
+        if (ballot.Status != BallotStatus.Open || closing)
             throw new DomainException(DomainErrorKind.StateConflict, $"Ballot {ballot.Id} is {ballot.Status}; only an open ballot can be closed.");
-        // Every vote accepted so far must be in the ledger before it is counted.
-        await ledger.FlushAsync();
-        if (byKey.Values.Any(t => !t.Durable.IsCompletedSuccessfully))
-            ledgerFailed = true;
-        CheckLedger();
+        closing = true;
+        try
+        {
+            // Every vote accepted so far must be in the ledger before it is counted.
+            await ledger.FlushAsync();
+            if (byKey.Values.Any(t => !t.Durable.IsCompletedSuccessfully))
+                ledgerFailed = true;
+            CheckLedger();
+            return await CountAndCloseAsync(ballot, actor, fromDeadline);
+        }
+        finally
+        {
+            closing = false;
+        }
+    }
 
+    private async Task<(Ballot Ballot, BallotResult Result)> CountAndCloseAsync(Ballot ballot, string actor, bool fromDeadline)
+    {
         var current = await RefreshRollAsync();
         var eligible = current.EligibleMemberCityIds;
         var count = BallotRules.Decide(ballot, tally, voted.Count, eligible.Count, current.Quorum.Met);
@@ -185,8 +230,8 @@ public sealed class BallotGrain(
                 quorum = new { current.Quorum.Present, current.Quorum.Eligible, current.Quorum.Required, current.Quorum.Met },
             })));
         await GrainFactory.GetGrain<IAgendaGrain>(ballot.AssemblyId).BallotClosedAsync(ballot.AgendaItemId, ballot.Id);
-        if (!fromDeadline && closed.Deadline is not null && await this.GetReminder(DeadlineReminder) is { } reminder)
-            await this.UnregisterReminder(reminder);
+        if (!fromDeadline && closed.Deadline is not null)
+            await deadlines.CancelAsync(this.GetGrainId(), DeadlineName);
         hub.Notify(VotingHub.BallotTopic(ballot.Id));
         return (closed, result);
     }
@@ -197,7 +242,7 @@ public sealed class BallotGrain(
         var ballot = Require();
         var entitled = state.State.Result?.Members.Count(m => m.Entitled) ?? (await CurrentRollAsync()).EligibleMemberCityIds.Count;
         var showCounts = ballot.Method == BallotMethod.RollCall || ballot.Status == BallotStatus.Closed;
-        var tallyNow = new BallotTally(Volatile.Read(ref durableVotes), entitled, showCounts ? BallotRules.Counts(ballot, tally) : [], clock.GetUtcNow());
+        var tallyNow = new BallotTally(durableVotes, entitled, showCounts ? BallotRules.Counts(ballot, tally) : [], clock.GetUtcNow());
         return new BallotView(ballot, tallyNow, state.State.Result);
     }
 

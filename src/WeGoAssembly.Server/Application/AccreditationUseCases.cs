@@ -8,7 +8,7 @@ using WeGoAssembly.Grains.Auth;
 using WeGoAssembly.Grains.Rules;
 using Grpc.Core;
 using WeGoAssembly.Protos.V1;
-using WeGoAssembly.Runtime;
+using Orleans;
 using WeGoAssembly.Server.Auth;
 using AccreditationDecision = WeGoAssembly.Contracts.Accreditation.AccreditationDecision;
 

@@ -7,7 +7,7 @@ using WeGoAssembly.Grains.Auth;
 using WeGoAssembly.Grains.Rules;
 using Grpc.Core;
 using WeGoAssembly.Protos.V1;
-using WeGoAssembly.Runtime;
+using Orleans;
 using WeGoAssembly.Server.Auth;
 using StaffAccount = WeGoAssembly.Contracts.Auth.StaffAccount;
 

@@ -1,6 +1,7 @@
 using WeGoAssembly.Contracts;
 using Grpc.Core;
-using WeGoAssembly.Runtime;
+using Orleans;
+using Orleans.Storage;
 using WeGoAssembly.Storage;
 
 namespace WeGoAssembly.Server.Application;

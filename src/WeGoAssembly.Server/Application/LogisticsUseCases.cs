@@ -10,7 +10,7 @@ using WeGoAssembly.Grains.Logistics;
 using WeGoAssembly.Grains.Rules;
 using Grpc.Core;
 using WeGoAssembly.Protos.V1;
-using WeGoAssembly.Runtime;
+using Orleans;
 using WeGoAssembly.Server.Auth;
 using Itinerary = WeGoAssembly.Contracts.Logistics.Itinerary;
 using ParticipantIds = WeGoAssembly.Grains.Rules.ParticipantIds;

@@ -4,7 +4,7 @@ using WeGoAssembly.Contracts.Membership;
 using WeGoAssembly.Grains.Membership;
 using Grpc.Core;
 using WeGoAssembly.Protos.V1;
-using WeGoAssembly.Runtime;
+using Orleans;
 using WeGoAssembly.Server.Auth;
 
 namespace WeGoAssembly.Server.Application;

@@ -4,7 +4,7 @@ using System.Text;
 using WeGoAssembly.Contracts.Assemblies;
 using WeGoAssembly.Contracts.Voting;
 using WeGoAssembly.Grains.Rules;
-using WeGoAssembly.Runtime;
+using Orleans;
 
 namespace WeGoAssembly.Server.Application;
 

@@ -9,7 +9,7 @@ using WeGoAssembly.Grains.Rules;
 using WeGoAssembly.Grains.Voting;
 using Grpc.Core;
 using WeGoAssembly.Protos.V1;
-using WeGoAssembly.Runtime;
+using Orleans;
 using WeGoAssembly.Server.Auth;
 using MotionChoice = WeGoAssembly.Protos.V1.MotionChoice;
 using ParticipantRole = WeGoAssembly.Contracts.Accreditation.ParticipantRole;
@@ -67,10 +67,9 @@ public sealed class VotingUseCases(IGrainFactory grains, VotingHub hub, Particip
         var voter = new Voter(caller.Actor, participant.ParticipantId, participant.AssemblyId, participant.MemberCityId,
             await roles.RoleOfAsync(participant));
 
-        var ticket = await ballot.CastVoteAsync(voter, memberCityId, choice, key);
-        // Durable before the reply, awaited outside the grain's turn.
-        await ticket.Durable;
-        return new() { Receipt = ticket.Receipt.ToProto() };
+        // The ballot answers once the vote is durable.
+        var receipt = await ballot.CastVoteAsync(voter, memberCityId, choice, key);
+        return new() { Receipt = receipt.ToProto() };
     }
 
     public async Task<CloseBallotResponse> CloseBallot(CloseBallotRequest request, CallContext context)

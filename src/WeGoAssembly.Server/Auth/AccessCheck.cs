@@ -4,7 +4,7 @@ using WeGoAssembly.Contracts.Accreditation;
 using WeGoAssembly.Contracts.Auth;
 using WeGoAssembly.Grains.Auth;
 using WeGoAssembly.Grains.Rules;
-using WeGoAssembly.Runtime;
+using Orleans;
 
 namespace WeGoAssembly.Server.Auth;
 

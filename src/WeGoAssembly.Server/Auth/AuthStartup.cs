@@ -2,7 +2,8 @@ using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Auth;
 using WeGoAssembly.Grains.Auth;
 using WeGoAssembly.Grains.Rules;
-using WeGoAssembly.Runtime;
+using Orleans;
+using Orleans.Storage;
 
 namespace WeGoAssembly.Server.Auth;
 

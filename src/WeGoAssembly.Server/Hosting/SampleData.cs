@@ -3,7 +3,7 @@ using WeGoAssembly.Contracts.Logistics;
 using WeGoAssembly.Contracts.Membership;
 using WeGoAssembly.Grains.Membership;
 using WeGoAssembly.Grains.Rules;
-using WeGoAssembly.Runtime;
+using Orleans;
 
 namespace WeGoAssembly.Server.Hosting;
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using WeGoAssembly.Grains;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using WeGoAssembly.Runtime;
+using Orleans;
 using WeGoAssembly.Server.Application;
 using WeGoAssembly.Server.Auth;
 using WeGoAssembly.Server.Services;
@@ -44,13 +44,14 @@ public static partial class WeGoAssemblyHost
             services.AddSqliteStorage(options.SqlitePath);
         }
 
-        services.AddGrainRuntime(o => o.IdleTimeout = options.GrainIdleTimeout);
+        builder.AddOrleansSilo(options);
         services.AddBallotLedger();
         services.AddAssemblyGrains();
-        // Quartz's hosted service is registered after the grain runtime's, so it stops first.
-        services.AddGrainReminders(
+        // Hosted services start in this order and stop in reverse: the silo, the start-up work, Quartz.
+        services.AddHostedService<StartupWork>();
+        services.AddDeadlineJobs(
             options.PostgresConnectionString.Length > 0 ? StorageProvider.Postgres : StorageProvider.Sqlite,
-            ReminderOptions.From(builder.Configuration));
+            Jobs.ReminderOptions.From(builder.Configuration));
 
         services.AddSingleton(AuthOptions.From(builder.Configuration));
         services.AddSingleton<BearerTokens>();
@@ -100,8 +101,8 @@ public static partial class WeGoAssemblyHost
     }
 
     /// <summary>
-    /// Applies the schema; on PostgreSQL waits as the standby until this node holds the node lease; then
-    /// seeds sample data, lays out the pipeline and starts listening.
+    /// Applies the schema; on PostgreSQL waits as the standby until this node holds the node lease; then lays out
+    /// the pipeline and starts: the silo, the start-up work (<see cref="StartupWork"/>), the jobs, then the listeners.
     /// </summary>
     public static async Task StartWeGoAssemblyAsync(this WebApplication app)
     {
@@ -113,10 +114,6 @@ public static partial class WeGoAssemblyHost
             await app.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler(app.Lifetime.ApplicationStopping);
             await lease.WaitUntilActiveAsync(app.Lifetime.ApplicationStopping);
         }
-        await app.Services.GetRequiredService<AuthStartup>().RunAsync(app.Lifetime.ApplicationStopping);
-        var options = app.Services.GetRequiredService<WeGoOptions>();
-        if (options.SeedSampleData)
-            await SampleData.SeedAsync(app.Services.GetRequiredService<IGrainFactory>(), app.Lifetime.ApplicationStopping);
 
         // The pipeline: gRPC-Web translated to gRPC, then who is calling, then the endpoints of both ports.
         app.UseRouting();

@@ -21,6 +21,9 @@ public sealed record WeGoOptions
     /// <summary>Grains unused this long are deactivated to free memory.</summary>
     public TimeSpan GrainIdleTimeout { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>The port of this node's Orleans silo (silo-to-silo traffic, loopback only for now); 0 picks a free one at start.</summary>
+    public int SiloPort { get; init; }
+
     /// <summary>Reads and checks the settings; a bad value stops start-up with a message an operator can act on.</summary>
     public static WeGoOptions From(IConfiguration config)
     {
@@ -32,14 +35,17 @@ public sealed record WeGoOptions
             SeedSampleData = config.GetValue("Seed:SampleData", defaults.SeedSampleData),
             MaxReceiveMessageSize = config.GetValue("Grpc:MaxReceiveMessageSize", defaults.MaxReceiveMessageSize),
             GrainIdleTimeout = config.GetValue("Grains:IdleTimeout", defaults.GrainIdleTimeout),
+            SiloPort = config.GetValue("Orleans:SiloPort", defaults.SiloPort),
         };
         var failures = new List<string>();
         if (options.PostgresConnectionString.Length == 0 && string.IsNullOrWhiteSpace(options.SqlitePath))
             failures.Add("Storage:SqlitePath is empty; give a file path such as data/wego.db, or set ConnectionStrings:Postgres.");
         if (options.MaxReceiveMessageSize is < 1024 or > 64 * 1024 * 1024)
             failures.Add($"Grpc:MaxReceiveMessageSize {options.MaxReceiveMessageSize} must be from 1024 to 67108864 bytes.");
-        if (options.GrainIdleTimeout <= TimeSpan.Zero)
-            failures.Add("Grains:IdleTimeout must be positive, such as 00:15:00.");
+        if (options.GrainIdleTimeout < TimeSpan.FromMinutes(1))
+            failures.Add($"Grains:IdleTimeout {options.GrainIdleTimeout} must be at least a minute (Orleans collects idle grains once a minute), such as 00:15:00.");
+        if (options.SiloPort is < 0 or > 65535)
+            failures.Add($"Orleans:SiloPort {options.SiloPort} must be from 0 (pick a free port) to 65535.");
         return failures.Count == 0 ? options : throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", failures));
     }
 }

@@ -1,12 +1,12 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Quartz;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Grains;
 using WeGoAssembly.Storage;
 
 namespace WeGoAssembly.Server.Jobs;
 
-/// <summary>Registers Quartz.NET on the storage database and the durable grain reminders built on it.</summary>
+/// <summary>Registers Quartz.NET on the storage database and the grain deadlines scheduled on it.</summary>
 public static class JobsServiceCollectionExtensions
 {
     /// <summary>The scheduler's name: the SCHED_NAME of every qrtz_ row, so it must never change.</summary>
@@ -19,17 +19,18 @@ public static class JobsServiceCollectionExtensions
     /// scheduler is not clustered (one process owns the file) and opens its own short connections on
     /// the same file (WAL, synchronous FULL, waiting on a busy writer). On PostgreSQL it is clustered,
     /// with row locks in qrtz_locks, so a standby node can take over the triggers of a dead one.
-    /// Also registers <see cref="IReminderRegistry"/>.
+    /// Also registers <see cref="IDeadlineScheduler"/>.
     /// </summary>
-    public static IServiceCollection AddGrainReminders(this IServiceCollection services, StorageProvider provider, ReminderOptions options)
+    public static IServiceCollection AddDeadlineJobs(this IServiceCollection services, StorageProvider provider, ReminderOptions options)
     {
         services.AddSingleton(options);
-        services.AddSingleton<IReminderRegistry, QuartzReminderRegistry>();
+        services.AddSingleton<QuartzDeadlineScheduler>();
+        services.AddSingleton<IDeadlineScheduler>(sp => sp.GetRequiredService<QuartzDeadlineScheduler>());
         services.AddQuartz(quartz =>
         {
             quartz.ConfigureScheduler(scheduler => scheduler.InstanceName = SchedulerName);
             quartz.UseDefaultThreadPool(options.MaxConcurrency);
-            quartz.AddJobType<GrainReminderJob>();
+            quartz.AddJobType<GrainDeadlineJob>();
             quartz.UsePersistentStore(store =>
             {
                 store.ConfigureStore(jobStore =>
@@ -56,8 +57,8 @@ public static class JobsServiceCollectionExtensions
             });
         });
         // Started by IHostedService.StartAsync inside app.StartAsync, after StartWeGoAssemblyAsync has
-        // applied the schema; jobs run once the application has started. On shutdown it stops before
-        // the grain runtime (registered earlier), letting running deliveries finish.
+        // applied the schema and after the silo (registered earlier); jobs run once the application has
+        // started. On shutdown it stops before the silo, letting running deliveries finish.
         services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = true);
         return services;
     }

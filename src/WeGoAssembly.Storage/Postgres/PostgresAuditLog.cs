@@ -1,21 +1,10 @@
 using System.Data.Common;
-using Npgsql;
-using WeGoAssembly.Runtime;
 
 namespace WeGoAssembly.Storage.Postgres;
 
 /// <summary>The audit log in PostgreSQL (deploy/sql/postgres/003-audit-log.sql).</summary>
 public sealed class PostgresAuditLog(PostgresConnectionFactory connections) : AuditLog(connections)
 {
-    /// <summary>Binds an entry's @actor, @action, @subject and @details for the audited state write's INSERT.</summary>
-    internal static void AddRecord(NpgsqlParameterCollection parameters, AuditRecord audit)
-    {
-        parameters.AddWithValue("actor", audit.Actor);
-        parameters.AddWithValue("action", audit.Action);
-        parameters.AddWithValue("subject", audit.Subject);
-        parameters.AddWithValue("details", audit.Details);
-    }
-
     // starts_with, not LIKE: no character of the prefix is a wildcard. The columns' "C" collation
     // lets it use the btree indexes.
     protected override string StartsWith(string column, string parameter) => $"starts_with({column}, {parameter})";

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using WeGoAssembly.Runtime;
 
 namespace WeGoAssembly.Storage.Sqlite;
 
@@ -10,22 +9,6 @@ public sealed class SqliteAuditLog(SqliteConnectionFactory connections) : AuditL
 {
     // The format strftime('%Y-%m-%dT%H:%M:%fZ') writes: fixed width, so text order is time order.
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-
-    /// <summary>Appends one entry inside the caller's transaction (the audited state write's).</summary>
-    internal static async Task AppendAsync(SqliteConnection connection, SqliteTransaction transaction, AuditRecord audit, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO audit_event (recorded_at, actor, action, subject, details)
-            VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), @actor, @action, @subject, @details)
-            """;
-        command.Parameters.AddWithValue("@actor", audit.Actor);
-        command.Parameters.AddWithValue("@action", audit.Action);
-        command.Parameters.AddWithValue("@subject", audit.Subject);
-        command.Parameters.AddWithValue("@details", audit.Details);
-        await command.ExecuteNonQueryAsync(ct);
-    }
 
     // Not LIKE or GLOB: no character of the prefix is a wildcard. The ">=" term is implied by the
     // equality and only lets SQLite seek the column's index.

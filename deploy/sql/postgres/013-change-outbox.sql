@@ -1,0 +1,38 @@
+-- The change outbox: how a grain change reaches the audit log and the lists now that Orleans stores
+-- grain state (Microsoft.Orleans.Persistence.AdoNet, scripts 010-011) in a table of its own, outside
+-- any transaction of ours.
+--
+-- A grain change runs in three steps (WeGoAssembly.Grains/Storage/AuditedState.cs):
+--   1. outbox_mark gets a row for the grain (before anything else is written);
+--   2. Orleans writes the grain state, which carries the change's audit entries (its outbox);
+--   3. one transaction appends those entries to audit_event (ON CONFLICT (entry_id) DO NOTHING),
+--      upserts the grain's projection row (only to a newer version) and deletes the mark.
+-- A crash after 2 leaves the mark: at start-up every marked grain is activated and replays its
+-- outbox (step 3 again, a no-op for whatever was written). A failed step 2 leaves a mark with
+-- nothing to replay, which the same sweep removes. So every stored change gets its audit entry
+-- exactly once, and no entry exists for a change that was not stored.
+--
+-- The grain storage of the previous version (grain_state, grain_journal) is dropped: its rows are
+-- not carried over.
+ALTER TABLE audit_event ADD COLUMN entry_id text COLLATE "C";
+CREATE UNIQUE INDEX audit_event_entry_id ON audit_event (entry_id);
+
+-- One row per entity a list shows (member cities, delegations, staff accounts, itineraries): the
+-- grain's state as JSON at the Orleans state version it was made from. Lists page through it by key.
+CREATE TABLE projection (
+    kind     text COLLATE "C"   NOT NULL,
+    key      text COLLATE "C"   NOT NULL,
+    version  bigint  NOT NULL,
+    json     text    NOT NULL CHECK (json::jsonb IS NOT NULL),
+    PRIMARY KEY (kind, key)
+);
+
+CREATE TABLE outbox_mark (
+    grain_kind  text COLLATE "C" NOT NULL,
+    grain_key   text COLLATE "C" NOT NULL,
+    PRIMARY KEY (grain_kind, grain_key)
+);
+
+DROP TABLE grain_state;
+DROP TABLE grain_journal;
+DROP FUNCTION grain_journal_refuse_change();

@@ -1,0 +1,38 @@
+using WeGoAssembly.Contracts.Records;
+using WeGoAssembly.Server.Auth;
+
+namespace WeGoAssembly.Server.Hosting;
+
+/// <summary>
+/// What runs once the silo is up and before the server listens (hosted services start in registration order, and
+/// the web server after them all): the change outbox's sweep, sign-in's start-up, the sample data.
+/// </summary>
+public sealed partial class StartupWork(
+    IGrainFactory grains, IChangeOutbox outbox, AuthStartup auth, WeGoOptions options, ILogger<StartupWork> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await ReplayMarkedAsync(cancellationToken);
+        await auth.RunAsync(cancellationToken);
+        if (options.SeedSampleData)
+            await SampleData.SeedAsync(grains, cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Grains marked in the outbox and never committed (the process died between storing a change and appending its
+    /// audit entry and projection, or the write failed): each is activated and replays its outbox.
+    /// </summary>
+    private async Task ReplayMarkedAsync(CancellationToken ct)
+    {
+        var marked = await outbox.MarkedAsync(ct);
+        foreach (var grain in marked)
+            await grains.GetGrain<IAuditedGrain>(GrainId.Create(grain.GrainKind, grain.Key)).ReplayOutboxAsync();
+        if (marked.Count > 0)
+            Replayed(logger, marked.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed the change outbox of {Count} grains left marked by an earlier run")]
+    private static partial void Replayed(ILogger logger, int count);
+}

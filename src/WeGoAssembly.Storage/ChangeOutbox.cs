@@ -1,0 +1,99 @@
+using System.Data.Common;
+using WeGoAssembly.Contracts.Records;
+
+namespace WeGoAssembly.Storage;
+
+/// <summary>
+/// The audit log's and the projections' side of a grain change (deploy/sql/*/013-change-outbox.sql): the mark
+/// written before the grain's state, and the commit after it — audit rows keyed by entry id, the projection
+/// upserted only forwards, the mark removed — in one transaction, so a replay after a crash changes nothing
+/// that was already written.
+/// </summary>
+public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOutbox, IProjectionReader
+{
+    public async Task MarkAsync(string grainKind, string key)
+    {
+        await using var connection = await connections.OpenAsync();
+        await using var command = Command(connection, null, """
+            INSERT INTO outbox_mark (grain_kind, grain_key) VALUES (@kind, @key) ON CONFLICT (grain_kind, grain_key) DO NOTHING
+            """, ("@kind", grainKind), ("@key", key));
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task CommitAsync(string grainKind, string key, IReadOnlyList<PendingAudit> audit, ProjectionRow? projection)
+    {
+        await using var connection = await connections.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await FenceAsync(connection, transaction);
+        foreach (var entry in audit)
+        {
+            await using var insert = Command(connection, transaction, """
+                INSERT INTO audit_event (entry_id, recorded_at, actor, action, subject, details)
+                VALUES (@id, @at, @actor, @action, @subject, @details)
+                ON CONFLICT (entry_id) DO NOTHING
+                """,
+                ("@id", entry.Id), ("@at", TimeValue(entry.At)), ("@actor", entry.Record.Actor), ("@action", entry.Record.Action),
+                ("@subject", entry.Record.Subject), ("@details", entry.Record.Details));
+            await insert.ExecuteNonQueryAsync();
+        }
+        if (projection is not null)
+        {
+            // Only forwards: a replay of an older version never overwrites a newer row.
+            await using var upsert = Command(connection, transaction, """
+                INSERT INTO projection (kind, key, version, json) VALUES (@kind, @key, @version, @json)
+                ON CONFLICT (kind, key) DO UPDATE SET version = excluded.version, json = excluded.json
+                WHERE projection.version < excluded.version
+                """, ("@kind", projection.Kind), ("@key", projection.Key), ("@version", projection.Version), ("@json", projection.Json));
+            await upsert.ExecuteNonQueryAsync();
+        }
+        await using (var unmark = Command(connection, transaction, "DELETE FROM outbox_mark WHERE grain_kind = @kind AND grain_key = @key",
+            ("@kind", grainKind), ("@key", key)))
+            await unmark.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+    }
+
+    public async Task<IReadOnlyList<MarkedGrain>> MarkedAsync(CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await using var command = Command(connection, null, "SELECT grain_kind, grain_key FROM outbox_mark ORDER BY grain_kind, grain_key");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var marked = new List<MarkedGrain>();
+        while (await reader.ReadAsync(ct))
+            marked.Add(new(reader.GetString(0), reader.GetString(1)));
+        return marked;
+    }
+
+    public async Task<IReadOnlyList<(string Key, string Json)>> ReadPageAsync(string kind, string? afterKey, int limit, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await using var command = Command(connection, null, """
+            SELECT key, json FROM projection WHERE kind = @kind AND key > @after ORDER BY key LIMIT @limit
+            """, ("@kind", kind), ("@after", afterKey ?? ""), ("@limit", limit));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<(string, string)>();
+        while (await reader.ReadAsync(ct))
+            rows.Add((reader.GetString(0), reader.GetString(1)));
+        return rows;
+    }
+
+    /// <summary>The value to bind for recorded_at.</summary>
+    protected abstract object TimeValue(DateTimeOffset time);
+
+    /// <summary>Refuses the commit when this node no longer holds the database (PostgreSQL's node lease).</summary>
+    protected virtual Task FenceAsync(DbConnection connection, DbTransaction transaction) => Task.CompletedTask;
+
+    protected static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+}

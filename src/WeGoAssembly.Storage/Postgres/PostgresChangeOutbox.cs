@@ -1,0 +1,18 @@
+using System.Data.Common;
+
+namespace WeGoAssembly.Storage.Postgres;
+
+/// <summary>The change outbox in PostgreSQL, its commits behind the node lease's fence.</summary>
+public sealed class PostgresChangeOutbox(PostgresConnectionFactory connections, NodeLease lease) : ChangeOutbox(connections)
+{
+    protected override object TimeValue(DateTimeOffset time) => time.ToUniversalTime();
+
+    protected override async Task FenceAsync(DbConnection connection, DbTransaction transaction)
+    {
+        if (lease.Epoch is var held and > 0)
+        {
+            await using var fence = Command(connection, transaction, "CALL node_lease_fence(@epoch)", ("@epoch", held));
+            await lease.RunAsync(() => fence.ExecuteNonQueryAsync());
+        }
+    }
+}

@@ -1,7 +1,0 @@
-using WeGoAssembly.Testing;
-
-namespace WeGoAssembly.Runtime.Tests;
-
-/// <summary>One PostgreSQL cluster for every PostgreSQL test class of this assembly.</summary>
-[CollectionDefinition(Testing.PostgresCollection.Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresCluster>;
