@@ -5,7 +5,7 @@ using WeGoAssembly.Contracts.Accreditation;
 using WeGoAssembly.Contracts.Assemblies;
 using WeGoAssembly.Contracts.Membership;
 using WeGoAssembly.Grains.Accreditation;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Grains.Storage;
 using WeGoAssembly.Testing;
 
 namespace WeGoAssembly.Grains.Tests.Accreditation;
@@ -17,15 +17,15 @@ public sealed class AccreditationGrainTests : IAsyncLifetime
     private static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.7\nSeoul names its delegation.\n%%EOF");
 
     private readonly TestDatabase database = TestDatabase.Sqlite();
-    private ServiceProvider services = null!;
+    private GrainCluster cluster = null!;
 
-    private IGrainFactory Grains => services.GetRequiredService<IGrainFactory>();
+    private IGrainFactory Grains => cluster.Grains;
     private IAssemblyGrain Assembly => Grains.GetGrain<IAssemblyGrain>("ga-2023");
     private IDelegationGrain Delegation(string city, string assembly = "ga-2023") => Grains.GetGrain<IDelegationGrain>($"{assembly}/{city}");
 
     public async Task InitializeAsync()
     {
-        services = await database.CreateServicesAsync(s => s.AddSingleton(TimeProvider.System).AddGrainRuntime().AddAssemblyGrains());
+        cluster = await GrainCluster.StartAsync(database);
         // Six voting-eligible members, one Associate, one with dues unpaid, one withdrawn.
         foreach (var id in new[] { "seoul", "busan", "tokyo", "lima", "quito", "kazan" })
             await Member(id, MemberCategory.Full, 2022);
@@ -36,7 +36,11 @@ public sealed class AccreditationGrainTests : IAsyncLifetime
             AssemblyRules.Default with { ProxiesAllowed = true, MaxProxiesPerHolder = 1, ProxiesCountForQuorum = true }, false, default), Secretariat);
     }
 
-    public async Task DisposeAsync() => await database.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await cluster.DisposeAsync();
+        await database.DisposeAsync();
+    }
 
     private Task Member(string id, MemberCategory category, int dues, MemberStatus status = MemberStatus.Active) =>
         Grains.GetGrain<IMemberCityGrain>(id).UpsertAsync(new MemberCity(id, $"City {id}", "", "KR", category, dues, status, false, default), Secretariat);
@@ -273,8 +277,8 @@ public sealed class AccreditationGrainTests : IAsyncLifetime
         Assert.Equal(png, stored?.Content);
         Assert.Equal(Pdf, (await Grains.GetGrain<ICredentialsLetterGrain>($"ga-2023/seoul/{first.Sha256}").GetAsync())?.Content);
 
-        var reader = services.GetRequiredService<IGrainStateReader>();
-        await foreach (var (_, state) in reader.ScanAsync<DelegationState>(DelegationGrain.TypeName, DelegationGrain.StateName))
+        var projections = cluster.SiloServices.GetRequiredService<Projections>();
+        await foreach (var (_, state) in projections.ScanAsync<DelegationState>(DelegationGrain.TypeName))
             Assert.Equal(second, state.Letter);
     }
 
@@ -285,7 +289,7 @@ public sealed class AccreditationGrainTests : IAsyncLifetime
         await ScanInAsync(secret);
         await Assembly.RecordProxyAsync("busan", "seoul", "", Secretariat);
 
-        await services.GetRequiredService<GrainRuntime>().DeactivateAllAsync();
+        await cluster.DeactivateAllAsync();
 
         var quorum = await Assembly.GetQuorumAsync();
         Assert.Equal((2, 1), (quorum.Present, quorum.RepresentedByProxy));
@@ -365,7 +369,7 @@ public sealed class AccreditationGrainTests : IAsyncLifetime
         await ScanInAsync(secret);
         await ScanOutAsync(secret);
         await ScanInAsync(secret);
-        var register = services.GetRequiredService<DelegationRegister>();
+        var register = cluster.SiloServices.GetRequiredService<DelegationRegister>();
 
         var delegations = Encoding.UTF8.GetString(await register.ExportDelegationsAsync("ga-2023", CancellationToken.None)).Split("\r\n");
         var present = Encoding.UTF8.GetString(await register.ExportAttendanceAsync("ga-2023", history: false, CancellationToken.None)).Split("\r\n");
@@ -388,7 +392,7 @@ public sealed class AccreditationGrainTests : IAsyncLifetime
             await Delegation(city).RegisterAsync(Person("A", ParticipantRole.Observer), Secretariat);
         await BadgedAsync("lima");
         await Delegation("seoul", "ga-2023").GetAsync();
-        var register = services.GetRequiredService<DelegationRegister>();
+        var register = cluster.SiloServices.GetRequiredService<DelegationRegister>();
 
         var first = await register.ListAsync("ga-2023", null, null, 2, CancellationToken.None);
         var second = await register.ListAsync("ga-2023", null, first.ContinueAfter, 2, CancellationToken.None);

@@ -2,30 +2,28 @@ using Microsoft.Extensions.DependencyInjection;
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Membership;
 using WeGoAssembly.Grains.Membership;
-using WeGoAssembly.Runtime;
 using WeGoAssembly.Testing;
 
 namespace WeGoAssembly.Grains.Tests.Membership;
 
-/// <summary>Member city grains and the register read model on a real SQLite file.</summary>
+/// <summary>Member city grains and the register read model on Orleans (TestingHost) with a real SQLite file.</summary>
 public sealed class MemberCityGrainTests : IAsyncLifetime
 {
     private readonly TestDatabase database = TestDatabase.Sqlite();
-    private ServiceProvider services = null!;
+    private GrainCluster cluster = null!;
 
     private static MemberCity City(string id, MemberCategory category = MemberCategory.Full, MemberStatus status = MemberStatus.Active) =>
         new(id, $"City {id}", "", "KR", category, 2022, status, Sample: false, UpdatedAt: default);
 
-    public async Task InitializeAsync() => services = await StartAsync();
+    public async Task InitializeAsync() => cluster = await GrainCluster.StartAsync(database);
 
-    public async Task DisposeAsync() => await database.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await cluster.DisposeAsync();
+        await database.DisposeAsync();
+    }
 
-    private Task<ServiceProvider> StartAsync() => database.CreateServicesAsync(s => s
-        .AddSingleton(TimeProvider.System)
-        .AddGrainRuntime()
-        .AddAssemblyGrains());
-
-    private IMemberCityGrain Grain(string id) => services.GetRequiredService<IGrainFactory>().GetGrain<IMemberCityGrain>(id);
+    private IMemberCityGrain Grain(string id) => cluster.Grains.GetGrain<IMemberCityGrain>(id);
 
     [Fact]
     public async Task Dues_payments_are_kept_in_order_and_survive_reactivation()
@@ -34,7 +32,7 @@ public sealed class MemberCityGrainTests : IAsyncLifetime
         await Grain("seoul").RecordDuesPaymentAsync(2023, "receipt 1", "secretariat");
         await Grain("seoul").RecordDuesPaymentAsync(2024, "receipt 2", "treasurer");
 
-        await services.GetRequiredService<GrainRuntime>().DeactivateAllAsync();
+        await cluster.DeactivateAllAsync();
 
         var payments = await Grain("seoul").GetDuesPaymentsAsync();
         Assert.Equal([2023, 2024], payments.Select(p => p.PaidThroughYear));
@@ -70,7 +68,7 @@ public sealed class MemberCityGrainTests : IAsyncLifetime
         var ids = Enumerable.Range(0, 1203).Select(i => $"city-{i:D4}").ToArray();
         await Parallel.ForEachAsync(ids, async (id, _) =>
             await Grain(id).UpsertAsync(City(id, int.Parse(id[5..]) % 3 == 0 ? MemberCategory.Associate : MemberCategory.Full), "import"));
-        var register = services.GetRequiredService<MemberRegister>();
+        var register = cluster.SiloServices.GetRequiredService<MemberRegister>();
 
         var listed = new List<string>();
         string? after = null;
@@ -93,7 +91,7 @@ public sealed class MemberCityGrainTests : IAsyncLifetime
     {
         foreach (var id in new[] { "aa", "bb", "cc", "dd" })
             await Grain(id).UpsertAsync(City(id), "import");
-        var register = services.GetRequiredService<MemberRegister>();
+        var register = cluster.SiloServices.GetRequiredService<MemberRegister>();
 
         var first = await register.ListAsync(MemberFilter.Any, null, pageSize: 2, CancellationToken.None);
         var second = await register.ListAsync(MemberFilter.Any, first.ContinueAfter, pageSize: 2, CancellationToken.None);
