@@ -15,7 +15,7 @@ using WeGoAssembly.Contracts.Membership;
 using WeGoAssembly.Contracts.Voting;
 using WeGoAssembly.Grains.Accreditation;
 using Grpc.Core;
-using WeGoAssembly.Runtime;
+using Orleans;
 using WeGoAssembly.Server.Auth;
 using WeGoAssembly.Server.Hosting;
 using WeGoAssembly.Testing;

@@ -3,7 +3,7 @@ using WeGoAssembly.Contracts.Assemblies;
 using WeGoAssembly.Contracts.Auth;
 using Grpc.Core;
 using WeGoAssembly.Protos.V1;
-using WeGoAssembly.Runtime;
+using Orleans;
 using WeGoAssembly.Testing;
 using Assembly = WeGoAssembly.Protos.V1.Assembly;
 using AssemblyRules = WeGoAssembly.Protos.V1.AssemblyRules;

@@ -3,7 +3,7 @@ using WeGoAssembly.Contracts.Auth;
 using WeGoAssembly.Grains.Auth;
 using Grpc.Core;
 using WeGoAssembly.Protos.V1;
-using WeGoAssembly.Runtime;
+using Orleans;
 using WeGoAssembly.Server.Auth;
 using WeGoAssembly.Storage;
 using WeGoAssembly.Testing;

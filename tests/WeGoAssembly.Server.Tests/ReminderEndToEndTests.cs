@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Contracts.Records;
+using WeGoAssembly.Grains;
 using WeGoAssembly.Server.Jobs;
 using WeGoAssembly.Storage;
 using WeGoAssembly.Testing;
@@ -10,7 +11,7 @@ using WeGoAssembly.Testing;
 namespace WeGoAssembly.Server.Tests;
 
 /// <summary>
-/// Durable grain reminders on Quartz's persistent job store, through the real host: a reminder fires
+/// Grain deadlines on Quartz's persistent job store, through the real host and its Orleans silo: a deadline fires
 /// at its due time, one due while the server is down fires once after the restart, a cancelled one
 /// never fires, a failed delivery is retried; the qrtz_ schema is ours (script 004). One database
 /// engine per subclass.
@@ -47,7 +48,7 @@ public abstract class ReminderEndToEndTests : IAsyncLifetime
     }
 
     private Task<WeGoServer> StartAsync() =>
-        WeGoServer.StartAsync(settings, services => services.AddGrain<IReminderProbeGrain, ReminderProbeGrain>());
+        WeGoServer.StartAsync(settings);
 
     private IReminderProbeGrain Grain => server.Services.GetRequiredService<IGrainFactory>().GetGrain<IReminderProbeGrain>(grainKey);
 
@@ -60,9 +61,8 @@ public abstract class ReminderEndToEndTests : IAsyncLifetime
         await Grain.Remind("deadline", due);
 
         var tick = await fired.WaitAsync(Patience);
-        Assert.Equal(due, tick.FirstTickTime);
-        Assert.True(tick.CurrentTickTime >= due.AddMilliseconds(-20), $"fired at {tick.CurrentTickTime:O}, before its due time {due:O}");
-        Assert.Equal(TimeSpan.Zero, tick.Period);
+        Assert.Equal(due, tick.Due);
+        Assert.True(tick.FiredAt >= due.AddMilliseconds(-20), $"fired at {tick.FiredAt:O}, before its due time {due:O}");
         Assert.Empty(await Grain.Pending());
         Assert.Equal(1, ReminderProbe.Count(grainKey, "deadline"));
     }
@@ -86,8 +86,8 @@ public abstract class ReminderEndToEndTests : IAsyncLifetime
         server = await StartAsync();
 
         var tick = await fired.WaitAsync(Patience);
-        Assert.Equal(due, tick.FirstTickTime);
-        Assert.True(tick.CurrentTickTime >= restartedAt, $"fired at {tick.CurrentTickTime:O}, before the restart at {restartedAt:O}");
+        Assert.Equal(due, tick.Due);
+        Assert.True(tick.FiredAt >= restartedAt, $"fired at {tick.FiredAt:O}, before the restart at {restartedAt:O}");
         Assert.Empty(await Grain.Pending());
 
         // A graceful stop waits for the delivery to complete, which deletes the fired trigger: after
@@ -142,7 +142,7 @@ public abstract class ReminderEndToEndTests : IAsyncLifetime
         await Grain.Remind("flaky", due);
 
         var tick = await delivered.WaitAsync(Patience);
-        Assert.Equal(due, tick.FirstTickTime);
+        Assert.Equal(due, tick.Due);
         Assert.Equal(2, ReminderProbe.Attempts(grainKey, "flaky"));
         Assert.Equal(1, ReminderProbe.Count(grainKey, "flaky"));
     }
@@ -210,8 +210,8 @@ public sealed class PostgresReminderEndToEndTests(PostgresCluster cluster) : Rem
         new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = await cluster.CreateDatabaseAsync() };
 }
 
-/// <summary>A grain that only keeps reminders, for the tests above.</summary>
-public interface IReminderProbeGrain : IGrainWithStringKey
+/// <summary>A grain that only keeps deadlines, for the tests above.</summary>
+public interface IReminderProbeGrain : IHasDeadlines
 {
     Task Remind(string reminderName, DateTimeOffset dueTime);
 
@@ -225,30 +225,28 @@ public interface IReminderProbeGrain : IGrainWithStringKey
 /// Reports every delivery to <see cref="ReminderProbe"/>. Throws on the first delivery of "flaky";
 /// registers "snooze" again, 200 ms on, from its first delivery.
 /// </summary>
-public sealed class ReminderProbeGrain : Grain, IReminderProbeGrain, IRemindable
+public sealed class ReminderProbeGrain(IDeadlineScheduler deadlines, Jobs.QuartzDeadlineScheduler quartz) : Grain, IReminderProbeGrain
 {
-    public Task Remind(string reminderName, DateTimeOffset dueTime) => this.RegisterOrUpdateReminder(reminderName, dueTime);
+    public Task Remind(string reminderName, DateTimeOffset dueTime) => deadlines.ScheduleAsync(this.GetGrainId(), reminderName, dueTime);
 
-    public async Task Forget(string reminderName)
-    {
-        if (await this.GetReminder(reminderName) is { } reminder)
-            await this.UnregisterReminder(reminder);
-    }
+    public Task Forget(string reminderName) => deadlines.CancelAsync(this.GetGrainId(), reminderName);
 
-    public async Task<IReadOnlyList<(string Name, DateTimeOffset DueTime)>> Pending() =>
-        [.. (await this.GetReminders()).Select(r => (r.ReminderName, r.DueTime))];
+    public Task<IReadOnlyList<(string Name, DateTimeOffset DueTime)>> Pending() => quartz.PendingAsync(this.GetGrainId());
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task DeadlineDueAsync(string name, DateTimeOffset dueTime)
     {
         var key = this.GetPrimaryKeyString();
-        var attempt = ReminderProbe.Attempt(key, reminderName);
-        if (reminderName == "flaky" && attempt == 1)
+        var attempt = ReminderProbe.Attempt(key, name);
+        if (name == "flaky" && attempt == 1)
             throw new InvalidOperationException("The first delivery of \"flaky\" fails, to be retried.");
-        if (reminderName == "snooze" && ReminderProbe.Count(key, reminderName) == 0)
-            await this.RegisterOrUpdateReminder(reminderName, DateTimeOffset.UtcNow.AddMilliseconds(200));
-        ReminderProbe.Delivered(key, reminderName, status);
+        if (name == "snooze" && ReminderProbe.Count(key, name) == 0)
+            await deadlines.ScheduleAsync(this.GetGrainId(), name, DateTimeOffset.UtcNow.AddMilliseconds(200));
+        ReminderProbe.Delivered(key, name, new Tick(dueTime, DateTimeOffset.UtcNow));
     }
 }
+
+/// <summary>One delivery of a deadline: when it was due and when it was delivered.</summary>
+public sealed record Tick(DateTimeOffset Due, DateTimeOffset FiredAt);
 
 /// <summary>What <see cref="ReminderProbeGrain"/>s received, by grain key and reminder name; tests wait on <see cref="Next"/>.</summary>
 public static class ReminderProbe
@@ -256,12 +254,12 @@ public static class ReminderProbe
     private static readonly ConcurrentDictionary<(string, string), Slot> Slots = new();
 
     /// <summary>Completes with the next delivery of the reminder after this call.</summary>
-    public static Task<TickStatus> Next(string grainKey, string reminderName)
+    public static Task<Tick> Next(string grainKey, string reminderName)
     {
         var slot = Slots.GetOrAdd((grainKey, reminderName), _ => new Slot());
         lock (slot)
         {
-            slot.Waiter = new TaskCompletionSource<TickStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+            slot.Waiter = new TaskCompletionSource<Tick>(TaskCreationOptions.RunContinuationsAsynchronously);
             return slot.Waiter.Task;
         }
     }
@@ -277,7 +275,7 @@ public static class ReminderProbe
     internal static int Attempt(string grainKey, string reminderName) =>
         Interlocked.Increment(ref Slots.GetOrAdd((grainKey, reminderName), _ => new Slot()).Attempted);
 
-    internal static void Delivered(string grainKey, string reminderName, TickStatus status)
+    internal static void Delivered(string grainKey, string reminderName, Tick status)
     {
         var slot = Slots.GetOrAdd((grainKey, reminderName), _ => new Slot());
         lock (slot)
@@ -293,6 +291,6 @@ public static class ReminderProbe
     {
         public int Attempted;
         public int Delivered;
-        public TaskCompletionSource<TickStatus>? Waiter;
+        public TaskCompletionSource<Tick>? Waiter;
     }
 }

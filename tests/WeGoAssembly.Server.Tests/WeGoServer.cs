@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 using WeGoAssembly.Contracts.Auth;
 using WeGoAssembly.Grains.Auth;
 using Grpc.Core;
-using WeGoAssembly.Runtime;
+using Orleans;
 using WeGoAssembly.Server.Hosting;
 
 namespace WeGoAssembly.Server.Tests;

@@ -51,7 +51,7 @@ public static partial class WeGoAssemblyHost
         services.AddHostedService<StartupWork>();
         services.AddDeadlineJobs(
             options.PostgresConnectionString.Length > 0 ? StorageProvider.Postgres : StorageProvider.Sqlite,
-            Jobs.ReminderOptions.From(builder.Configuration));
+            DeadlineOptions.From(builder.Configuration));
 
         services.AddSingleton(AuthOptions.From(builder.Configuration));
         services.AddSingleton<BearerTokens>();

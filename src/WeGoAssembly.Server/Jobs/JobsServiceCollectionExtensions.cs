@@ -21,7 +21,7 @@ public static class JobsServiceCollectionExtensions
     /// with row locks in qrtz_locks, so a standby node can take over the triggers of a dead one.
     /// Also registers <see cref="IDeadlineScheduler"/>.
     /// </summary>
-    public static IServiceCollection AddDeadlineJobs(this IServiceCollection services, StorageProvider provider, ReminderOptions options)
+    public static IServiceCollection AddDeadlineJobs(this IServiceCollection services, StorageProvider provider, DeadlineOptions options)
     {
         services.AddSingleton(options);
         services.AddSingleton<QuartzDeadlineScheduler>();

@@ -10,7 +10,7 @@ namespace WeGoAssembly.Server.Jobs;
 /// name). A trigger whose time passed while no server ran misfires and fires at once, once; a failed delivery is
 /// retried with a growing wait.
 /// </summary>
-internal sealed class QuartzDeadlineScheduler(ISchedulerFactory schedulers, ReminderOptions options) : IDeadlineScheduler
+public sealed class QuartzDeadlineScheduler(ISchedulerFactory schedulers, DeadlineOptions options) : IDeadlineScheduler
 {
     /// <summary>The one job every deadline trigger fires.</summary>
     public static readonly JobKey JobKey = new("grain-deadline", "grain-deadlines");
@@ -47,15 +47,22 @@ internal sealed class QuartzDeadlineScheduler(ISchedulerFactory schedulers, Remi
         await scheduler.UnscheduleJob(KeyOf(grain, name));
     }
 
-    /// <summary>When the grain's deadline is due, or null when none is pending (a one-shot trigger that began firing is delivered).</summary>
-    public async Task<DateTimeOffset?> PendingAsync(GrainId grain, string name)
+    /// <summary>The grain's pending deadlines by name, with when each is due (a one-shot trigger that began firing is delivered, not pending).</summary>
+    public async Task<IReadOnlyList<(string Name, DateTimeOffset DueTime)>> PendingAsync(GrainId grain)
     {
         var scheduler = await schedulers.GetScheduler();
-        var trigger = await scheduler.GetTrigger(KeyOf(grain, name));
-        return trigger?.NextFireTimeUtc is null ? null : DueTimeOf(trigger.JobDataMap) ?? trigger.StartTimeUtc;
+        var pending = new List<(string, DateTimeOffset)>();
+        foreach (var key in (await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.GroupEquals(GroupOf(grain)))).OrderBy(k => k.Name, StringComparer.Ordinal))
+        {
+            if (await scheduler.GetTrigger(key) is { NextFireTimeUtc: not null } trigger)
+                pending.Add((key.Name, DueTimeOf(trigger.JobDataMap) ?? trigger.StartTimeUtc));
+        }
+        return pending;
     }
 
-    public static TriggerKey KeyOf(GrainId grain, string name) => new(name, $"grain:{grain}");
+    public static TriggerKey KeyOf(GrainId grain, string name) => new(name, GroupOf(grain));
+
+    private static string GroupOf(GrainId grain) => $"grain:{grain}";
 
     public static DateTimeOffset? DueTimeOf(JobDataMap data) =>
         data.TryGetValue(DueTimeData, out var value) && value is string text &&

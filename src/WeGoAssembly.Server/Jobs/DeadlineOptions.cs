@@ -1,10 +1,10 @@
 namespace WeGoAssembly.Server.Jobs;
 
 /// <summary>
-/// Settings of the durable reminders (section Reminders of appsettings.json, or WEGO__Reminders__*).
+/// Settings of the grain deadlines (section Reminders of appsettings.json, or WEGO__Reminders__*).
 /// The defaults suit production; tests shorten them.
 /// </summary>
-public sealed record ReminderOptions
+public sealed record DeadlineOptions
 {
     /// <summary>
     /// How late a reminder may fire and still count as on time; one later than this (the server was
@@ -22,11 +22,11 @@ public sealed record ReminderOptions
     public int MaxConcurrency { get; init; } = 4;
 
     /// <summary>Reads and checks the settings; a bad value stops start-up with a message an operator can act on.</summary>
-    public static ReminderOptions From(IConfiguration config)
+    public static DeadlineOptions From(IConfiguration config)
     {
-        var defaults = new ReminderOptions();
+        var defaults = new DeadlineOptions();
         var section = config.GetSection("Reminders");
-        var options = new ReminderOptions
+        var options = new DeadlineOptions
         {
             MisfireThreshold = section.GetValue(nameof(MisfireThreshold), defaults.MisfireThreshold),
             RetryAttempts = section.GetValue(nameof(RetryAttempts), defaults.RetryAttempts),
