@@ -1,21 +1,21 @@
 using System.Data.Common;
 using Microsoft.Extensions.DependencyInjection;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Contracts.Records;
 using WeGoAssembly.Testing;
 
 namespace WeGoAssembly.Storage.Tests;
 
-/// <summary>Audited state writes and the audit log reader, run on every engine by a subclass per engine.</summary>
+/// <summary>
+/// The audit log: entries appended by the change outbox's commit (<see cref="ChangeOutbox.CommitAsync"/>) and
+/// read by <see cref="AuditLog"/>, run on every engine by a subclass per engine.
+/// </summary>
 public abstract class AuditLogTests : IAsyncLifetime
 {
-    private static readonly GrainId Seoul = new("member-city", "seoul");
-    private const string Profile = "profile";
-
     protected TestDatabase Database { get; private set; } = null!;
 
     protected ServiceProvider Services { get; private set; } = null!;
 
-    private IGrainStorage States => Services.GetRequiredService<IGrainStorage>();
+    private IChangeOutbox Outbox => Services.GetRequiredService<IChangeOutbox>();
 
     private AuditLog Log => Services.GetRequiredService<AuditLog>();
 
@@ -30,77 +30,73 @@ public abstract class AuditLogTests : IAsyncLifetime
     public async Task DisposeAsync() => await Database.DisposeAsync();
 
     [Fact]
-    public async Task An_audited_write_stores_the_state_and_its_audit_entry_together()
+    public async Task Committed_entries_are_listed_newest_first_exactly_as_written_at_the_time_of_their_change()
     {
-        var before = DateTimeOffset.UtcNow.AddSeconds(-5);
+        var created = new DateTimeOffset(2026, 3, 14, 9, 30, 0, 123, TimeSpan.Zero);
+        // Given with another offset: stored as the same instant, read back in UTC.
+        var updated = new DateTimeOffset(2026, 3, 14, 18, 31, 0, 456, TimeSpan.FromHours(9));
 
-        var created = await States.WriteAsync(Seoul, Profile, null, """{"name":"Seoul"}""", default,
-            new AuditRecord("staff:kim", "member-city.created", "member-city/seoul", """{"name":"Seoul"}"""));
-        var updated = await States.WriteAsync(Seoul, Profile, created, """{"name":"Seoul Metropolitan"}""", default,
-            new AuditRecord("staff:lee", "member-city.updated", "member-city/seoul", """{"name":{"from":"Seoul","to":"Seoul Metropolitan"}}"""));
+        await Outbox.CommitAsync("member-city", "seoul",
+            [new("e1", created, new AuditRecord("staff:kim", "member-city.created", "member-city/seoul", """{"name":"Seoul"}"""))], null);
+        await Outbox.CommitAsync("member-city", "seoul",
+            [new("e2", updated, new AuditRecord("staff:lee", "member-city.updated", "member-city/seoul", """{"name":{"from":"Seoul","to":"Seoul Metropolitan"}}"""))], null);
 
-        Assert.Equal(updated, (await States.ReadAsync(Seoul, Profile, default))!.Etag);
         var entries = await Log.ListAsync(new AuditQuery(), null, 100);
         Assert.Equal(["member-city.updated", "member-city.created"], entries.Select(e => e.Action));
         Assert.Equal(["staff:lee", "staff:kim"], entries.Select(e => e.Actor));
         Assert.All(entries, e => Assert.Equal("member-city/seoul", e.Subject));
         Assert.Equal("""{"name":{"from":"Seoul","to":"Seoul Metropolitan"}}""", entries[0].Details);   // kept exactly as written
         Assert.True(entries[0].Sequence > entries[1].Sequence);
+        Assert.Equal([updated, created], entries.Select(e => e.RecordedAt));
         Assert.All(entries, e => Assert.Equal(TimeSpan.Zero, e.RecordedAt.Offset));
-        Assert.All(entries, e => Assert.InRange(e.RecordedAt, before, DateTimeOffset.UtcNow.AddSeconds(5)));
     }
 
     [Fact]
-    public async Task An_unaudited_write_appends_nothing()
+    public async Task A_commit_without_entries_appends_nothing()
     {
-        await States.WriteAsync(Seoul, Profile, null, """{"name":"Seoul"}""", default);
+        await Outbox.CommitAsync("member-city", "seoul", [], new ProjectionRow("member-city", "seoul", 1, """{"name":"Seoul"}"""));
 
         Assert.Empty(await Log.ListAsync(new AuditQuery(), null, 100));
     }
 
     [Fact]
-    public async Task A_conflicting_audited_write_stores_neither_the_state_nor_the_audit_entry()
+    public async Task The_entries_of_one_commit_take_sequences_in_their_order()
     {
-        var first = await States.WriteAsync(Seoul, Profile, null, """{"name":"A"}""", default, Audit("write A"));
-        var second = await States.WriteAsync(Seoul, Profile, first, """{"name":"B"}""", default, Audit("write B"));
+        await Outbox.CommitAsync("member-city", "seoul", [.. Enumerable.Range(0, 5).Select(i => Pending($"event {i}"))], null);
 
-        await Assert.ThrowsAsync<InconsistentStateException>(() => States.WriteAsync(Seoul, Profile, first, """{"name":"C"}""", default, Audit("stale etag")));
-        await Assert.ThrowsAsync<InconsistentStateException>(() => States.WriteAsync(Seoul, Profile, null, """{"name":"C"}""", default, Audit("insert over a state")));
-        await Assert.ThrowsAsync<InconsistentStateException>(() => States.WriteAsync(new GrainId("member-city", "busan"), Profile, "1", """{"name":"C"}""", default, Audit("etag of nothing")));
-        await Assert.ThrowsAsync<InconsistentStateException>(() => States.WriteAsync(Seoul, Profile, "not-an-etag", """{"name":"C"}""", default, Audit("junk etag")));
+        var oldestFirst = await ToListAsync(Log.StreamAsync(new AuditQuery()));
 
-        Assert.Equal(second, (await States.ReadAsync(Seoul, Profile, default))!.Etag);
-        Assert.Equal(["write B", "write A"], (await Log.ListAsync(new AuditQuery(), null, 100)).Select(e => e.Action));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"event {i}"), oldestFirst.Select(e => e.Action));
+        Assert.Equal(oldestFirst.Select(e => e.Sequence).Order(), oldestFirst.Select(e => e.Sequence));
     }
 
     [Fact]
-    public async Task An_audit_entry_the_database_refuses_stores_no_state_either()
+    public async Task A_replayed_commit_appends_only_the_entries_not_yet_in_the_log()
     {
-        var first = await States.WriteAsync(Seoul, Profile, null, """{"name":"A"}""", default, Audit("write A"));
+        var first = Pending("first");
+        await Outbox.CommitAsync("member-city", "seoul", [first], null);
+        var stored = Assert.Single(await Log.ListAsync(new AuditQuery(), null, 100));
 
-        // details must be JSON: the insert of the entry fails after the state statement succeeded.
-        await Assert.ThrowsAnyAsync<DbException>(() =>
-            States.WriteAsync(Seoul, Profile, first, """{"name":"B"}""", default, new AuditRecord("staff:kim", "write B", "member-city/seoul", "not json")));
+        await Outbox.CommitAsync("member-city", "seoul", [first, Pending("second")], null);
 
-        var stored = await States.ReadAsync(Seoul, Profile, default);
-        Assert.Equal(first, stored!.Etag);
-        Assert.Contains("\"A\"", stored.Json);
-        Assert.Equal(["write A"], (await Log.ListAsync(new AuditQuery(), null, 100)).Select(e => e.Action));
+        var entries = await Log.ListAsync(new AuditQuery(), null, 100);
+        Assert.Equal(["second", "first"], entries.Select(e => e.Action));
+        Assert.Equal(stored, entries[1]);
     }
 
     [Fact]
-    public async Task Concurrent_audited_writes_with_the_same_etag_store_the_winners_entry_only()
+    public async Task An_entry_the_database_refuses_fails_the_whole_commit_and_keeps_the_mark()
     {
-        var etag = await States.WriteAsync(Seoul, Profile, null, """{"name":"start"}""", default, Audit("start"));
+        await Outbox.MarkAsync("member-city", "seoul");
 
-        var attempts = Enumerable.Range(0, 8)
-            .Select(i => Task.Run(() => States.WriteAsync(Seoul, Profile, etag, $$"""{"name":"writer {{i}}"}""", default, Audit($"writer {i}"))))
-            .ToArray();
-        await Task.WhenAll(attempts.Select(a => a.ContinueWith(_ => { }, TaskScheduler.Default)));
+        // details must be JSON: the second insert fails after the first succeeded.
+        await Assert.ThrowsAnyAsync<DbException>(() => Outbox.CommitAsync("member-city", "seoul",
+            [Pending("write A"), new(Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, new AuditRecord("staff:kim", "write B", "member-city/seoul", "not json"))],
+            new ProjectionRow("member-city", "seoul", 1, """{"name":"A"}""")));
 
-        var winner = Array.IndexOf(attempts, Assert.Single(attempts, a => a.IsCompletedSuccessfully));
-        Assert.All(attempts.Where(a => a.IsFaulted), a => Assert.IsType<InconsistentStateException>(a.Exception!.InnerException));
-        Assert.Equal([$"writer {winner}", "start"], (await Log.ListAsync(new AuditQuery(), null, 100)).Select(e => e.Action));
+        Assert.Empty(await Log.ListAsync(new AuditQuery(), null, 100));
+        Assert.Empty(await Services.GetRequiredService<IProjectionReader>().ReadPageAsync("member-city", null, 10, default));
+        Assert.Equal([new MarkedGrain("member-city", "seoul")], await Outbox.MarkedAsync(default));
     }
 
     [Fact]
@@ -209,8 +205,8 @@ public abstract class AuditLogTests : IAsyncLifetime
     public async Task Listing_pages_newest_first_by_sequence_and_streaming_reads_oldest_first_past_an_internal_page()
     {
         var count = 1234;
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
-            await States.WriteAsync(new GrainId("audit-test", $"k{i}"), Profile, null, "{}", ct, Audit($"event {i}")));
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+            await Outbox.CommitAsync("audit-test", $"k{i}", [Pending($"event {i}")], null));
 
         var streamed = await ToListAsync(Log.StreamAsync(new AuditQuery()));
         var paged = new List<AuditEntry>();
@@ -265,10 +261,13 @@ public abstract class AuditLogTests : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Appends one entry, as the commit of a change of its own grain.</summary>
     protected Task AppendAsync(AuditRecord audit) =>
-        States.WriteAsync(new GrainId("audit-test", Guid.NewGuid().ToString("N")), Profile, null, "{}", default, audit);
+        Outbox.CommitAsync("audit-test", Guid.NewGuid().ToString("N"), [new(Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, audit)], null);
 
     private static AuditRecord Audit(string action) => new("staff:kim", action, "member-city/seoul", "{}");
+
+    private static PendingAudit Pending(string action) => new(Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, Audit(action));
 
     private Task<IReadOnlyList<AuditEntry>> Read(AuditQuery query) => Log.ListAsync(query, null, 500);
 

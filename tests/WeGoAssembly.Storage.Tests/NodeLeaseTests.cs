@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using WeGoAssembly.Contracts.Records;
 using WeGoAssembly.Contracts.Voting;
-using WeGoAssembly.Runtime;
 using WeGoAssembly.Storage.Postgres;
 using WeGoAssembly.Storage.Voting;
 using WeGoAssembly.Testing;
@@ -10,14 +10,14 @@ namespace WeGoAssembly.Storage.Tests;
 
 /// <summary>
 /// The node lease on a real PostgreSQL database, with two service providers on one database standing
-/// for two nodes: taking, renewing, expiring, takeover, release, and the fence on every kind of write.
+/// for two nodes: taking, renewing, expiring, takeover, release, and the fence on every kind of write
+/// (the change outbox's commit and the vote ledger; grain state is Orleans').
 /// Expiry is arranged by moving expires_at into the past, not by waiting.
 /// </summary>
 [Collection(Testing.PostgresCollection.Name)]
 public sealed class NodeLeaseTests(PostgresCluster cluster) : IAsyncLifetime
 {
     private static readonly TimeSpan Ttl = TimeSpan.FromMinutes(1);
-    private static readonly GrainId Seoul = new("member-city", "seoul");
 
     private TestDatabase database = null!;
     private ServiceProvider nodeA = null!, nodeB = null!;
@@ -33,7 +33,9 @@ public sealed class NodeLeaseTests(PostgresCluster cluster) : IAsyncLifetime
 
     private static NodeLease Lease(ServiceProvider node) => node.GetRequiredService<NodeLease>();
 
-    private static IGrainStorage States(ServiceProvider node) => node.GetRequiredService<IGrainStorage>();
+    private static IChangeOutbox Outbox(ServiceProvider node) => node.GetRequiredService<IChangeOutbox>();
+
+    private static IProjectionReader Projections(ServiceProvider node) => node.GetRequiredService<IProjectionReader>();
 
     [Fact]
     public async Task A_free_lease_is_taken_with_epoch_1_and_expires_after_its_ttl_by_the_database_clock()
@@ -93,21 +95,26 @@ public sealed class NodeLeaseTests(PostgresCluster cluster) : IAsyncLifetime
         Assert.True(await Lease(nodeB).TryTakeAsync("node-a", Ttl, default));
 
         Assert.Equal(2, Lease(nodeB).Epoch);
-        await Assert.ThrowsAsync<NodeLeaseLostException>(() => States(nodeA).WriteAsync(Seoul, "profile", null, "{}", default));
+        await Assert.ThrowsAsync<NodeLeaseLostException>(() =>
+            Outbox(nodeA).CommitAsync("member-city", "seoul", [Audit("e1", "member-city.created")], Projection(1, """{"name":"Seoul"}""")));
+        Assert.Equal(0, await CountAsync("audit_event"));
+        Assert.Equal(0, await CountAsync("projection"));
     }
 
     [Fact]
-    public async Task The_holder_writes_states_journals_and_votes()
+    public async Task The_holder_commits_changes_and_writes_votes()
     {
         await Lease(nodeA).TryTakeAsync("node-a", Ttl, default);
 
-        var etag = await States(nodeA).WriteAsync(Seoul, "profile", null, """{"name":"Seoul"}""", default, new AuditRecord("test", "member-city.created", "member-city/seoul", "{}"));
-        await States(nodeA).WriteAsync(Seoul, "profile", etag, """{"name":"Seoul Metropolitan"}""", default);
-        await nodeA.GetRequiredService<IJournalStorage>().AppendAsync(Seoul, "history", 0, ["{}"], default);
+        await Outbox(nodeA).MarkAsync("member-city", "seoul");
+        await Outbox(nodeA).CommitAsync("member-city", "seoul", [Audit("e1", "member-city.created")], Projection(1, """{"name":"Seoul"}"""));
+        await Outbox(nodeA).CommitAsync("member-city", "seoul", [Audit("e2", "member-city.updated")], Projection(2, """{"name":"Seoul Metropolitan"}"""));
         await nodeA.GetRequiredService<IBallotLedger>().AppendAsync(Vote("seoul"));
 
-        Assert.Contains("Metropolitan", (await States(nodeB).ReadAsync(Seoul, "profile", default))!.Json);
-        Assert.Equal(1, await nodeB.GetRequiredService<IJournalStorage>().GetVersionAsync(Seoul, "history", default));
+        Assert.Equal([("seoul", """{"name":"Seoul Metropolitan"}""")], await Projections(nodeB).ReadPageAsync("member-city", null, 10, default));
+        Assert.Equal(["member-city.updated", "member-city.created"],
+            (await nodeB.GetRequiredService<AuditLog>().ListAsync(new AuditQuery(), null, 10)).Select(e => e.Action));
+        Assert.Empty(await Outbox(nodeB).MarkedAsync(default));
         Assert.Single((await nodeB.GetRequiredService<IBallotLedger>().ReadAsync("ga-2023.ballot-1")).Voters);
     }
 
@@ -115,28 +122,29 @@ public sealed class NodeLeaseTests(PostgresCluster cluster) : IAsyncLifetime
     public async Task After_a_takeover_every_write_of_the_old_epoch_is_refused_and_nothing_of_it_is_stored()
     {
         await Lease(nodeA).TryTakeAsync("node-a", Ttl, default);
-        var etag = await States(nodeA).WriteAsync(Seoul, "profile", null, """{"name":"Seoul"}""", default);
+        await Outbox(nodeA).CommitAsync("member-city", "seoul", [Audit("e1", "member-city.created")], Projection(1, """{"name":"Seoul"}"""));
+        // Node A marks its next change, stores the grain state (Orleans), then pauses past its lease.
+        await Outbox(nodeA).MarkAsync("member-city", "seoul");
         await ExpireAsync();
         await Lease(nodeB).TryTakeAsync("node-b", Ttl, default);
-        var auditedBefore = await CountAsync("audit_event");
+        PendingAudit update = Audit("e2", "member-city.updated");
 
-        var state = await Assert.ThrowsAsync<NodeLeaseLostException>(() => States(nodeA).WriteAsync(
-            Seoul, "profile", etag, """{"name":"stale"}""", default, new AuditRecord("test", "member-city.updated", "member-city/seoul", "{}")));
-        await Assert.ThrowsAsync<NodeLeaseLostException>(() => States(nodeA).ClearAsync(Seoul, "profile", etag, default));
-        await Assert.ThrowsAsync<NodeLeaseLostException>(() =>
-            nodeA.GetRequiredService<IJournalStorage>().AppendAsync(Seoul, "history", 0, ["{}"], default));
+        var commit = await Assert.ThrowsAsync<NodeLeaseLostException>(() =>
+            Outbox(nodeA).CommitAsync("member-city", "seoul", [update], Projection(2, """{"name":"stale"}""")));
         var vote = await Assert.ThrowsAsync<LedgerUnavailableException>(() => nodeA.GetRequiredService<IBallotLedger>().AppendAsync(Vote("seoul")));
 
-        Assert.Contains("lost its lease", state.Message);
-        Assert.Equal(state.Message, vote.Message);
+        Assert.Contains("lost its lease", commit.Message);
+        Assert.Equal(commit.Message, vote.Message);
         Assert.True(Lease(nodeA).Lost.IsCancellationRequested);
-        Assert.Equal("""{"name": "Seoul"}""", (await States(nodeB).ReadAsync(Seoul, "profile", default))!.Json);
-        Assert.Equal(etag, (await States(nodeB).ReadAsync(Seoul, "profile", default))!.Etag);
-        Assert.Equal(0, await nodeB.GetRequiredService<IJournalStorage>().GetVersionAsync(Seoul, "history", default));
+        Assert.Equal([("seoul", """{"name":"Seoul"}""")], await Projections(nodeB).ReadPageAsync("member-city", null, 10, default));
+        Assert.Equal(["member-city.created"], (await nodeB.GetRequiredService<AuditLog>().ListAsync(new AuditQuery(), null, 10)).Select(e => e.Action));
         Assert.Empty((await nodeB.GetRequiredService<IBallotLedger>().ReadAsync("ga-2023.ballot-1")).Voters);
-        Assert.Equal(auditedBefore, await CountAsync("audit_event"));
-        // The new holder writes on.
-        await States(nodeB).WriteAsync(Seoul, "profile", etag, """{"name":"Seoul Metropolitan"}""", default);
+        // The mark stays, so the new holder's start-up sweep replays the change, and it commits.
+        Assert.Equal([new MarkedGrain("member-city", "seoul")], await Outbox(nodeB).MarkedAsync(default));
+        await Outbox(nodeB).CommitAsync("member-city", "seoul", [update], Projection(2, """{"name":"Seoul Metropolitan"}"""));
+        Assert.Equal([("seoul", """{"name":"Seoul Metropolitan"}""")], await Projections(nodeB).ReadPageAsync("member-city", null, 10, default));
+        Assert.Equal(2, await CountAsync("audit_event"));
+        Assert.Empty(await Outbox(nodeB).MarkedAsync(default));
     }
 
     [Fact]
@@ -154,14 +162,18 @@ public sealed class NodeLeaseTests(PostgresCluster cluster) : IAsyncLifetime
             "pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") == 1);
         Assert.False(takeover.IsCompleted);
         await ExecuteAsync(inFlight, transaction, """
-            INSERT INTO grain_state (grain_type, grain_key, state_name, etag, payload, updated_at)
-            VALUES ('member-city', 'busan', 'profile', 1, '{"name":"Busan"}', now())
+            INSERT INTO projection (kind, key, version, json) VALUES ('member-city', 'busan', 1, '{"name":"Busan"}')
             """);
         await transaction.CommitAsync();
 
         Assert.True(await takeover);
-        Assert.NotNull(await States(nodeB).ReadAsync(new GrainId("member-city", "busan"), "profile", default));
+        Assert.Equal(["busan"], (await Projections(nodeB).ReadPageAsync("member-city", null, 10, default)).Select(r => r.Key));
     }
+
+    private static PendingAudit Audit(string id, string action) =>
+        new(id, DateTimeOffset.UtcNow, new AuditRecord("test", action, "member-city/seoul", "{}"));
+
+    private static ProjectionRow Projection(long version, string json) => new("member-city", "seoul", version, json);
 
     private static LedgerVote Vote(string member) =>
         new("ga-2023.ballot-1", member, $"key-{member}", $"receipt-{member}", $"participant:p-{member}", null, ["yes"]);

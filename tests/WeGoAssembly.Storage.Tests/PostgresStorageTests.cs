@@ -4,22 +4,21 @@ using WeGoAssembly.Testing;
 namespace WeGoAssembly.Storage.Tests;
 
 [Collection(Testing.PostgresCollection.Name)]
-public sealed class PostgresStorageTests(PostgresCluster cluster) : GrainStorageTests
+public sealed class PostgresStorageTests(PostgresCluster cluster) : ChangeOutboxTests
 {
     protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.PostgresAsync(cluster);
 
-    // The node lease of the hot standby exists on PostgreSQL only.
-    protected override IReadOnlyList<string> ScriptNames => [.. base.ScriptNames, "node-lease"];
+    // The node lease of the hot standby and Orleans' clustering (membership) exist on PostgreSQL only.
+    protected override IReadOnlyList<(int Version, string Name)> ExpectedScripts =>
+        [.. base.ExpectedScripts.Concat<(int Version, string Name)>([(6, "node-lease"), (12, "orleans-clustering")]).OrderBy(s => s.Version)];
 
-    [Fact]
-    public async Task Journal_cannot_be_truncated()
-    {
-        var connections = Services.GetRequiredService<IDbConnectionFactory>();
+    protected override IReadOnlyList<string> OrleansTables => [.. base.OrleansTables, "OrleansMembershipTable", "OrleansMembershipVersionTable"];
 
-        var truncate = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => ExecuteAsync(connections, "TRUNCATE grain_journal"));
+    protected override IReadOnlyList<string> OrleansQueryKeys =>
+        [.. base.OrleansQueryKeys, "DeleteStorageKey", "InsertMembershipKey", "UpdateMembershipKey", "MembershipReadAllKey", "GatewaysQueryKey"];
 
-        Assert.Contains("append-only", truncate.Message);
-    }
+    // Unquoted identifiers such as OrleansStorage are folded to lower case by PostgreSQL.
+    protected override string CountTablesSql => "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = lower(@name)";
 
     [Fact]
     public void Storage_info_names_the_engine_the_server_and_the_database()

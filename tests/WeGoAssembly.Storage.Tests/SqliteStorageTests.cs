@@ -1,25 +1,29 @@
 using Microsoft.Extensions.DependencyInjection;
-using WeGoAssembly.Runtime;
+using WeGoAssembly.Contracts.Records;
 using WeGoAssembly.Testing;
 
 namespace WeGoAssembly.Storage.Tests;
 
-public sealed class SqliteStorageTests : GrainStorageTests
+public sealed class SqliteStorageTests : ChangeOutboxTests
 {
     protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.Sqlite());
 
+    protected override string CountTablesSql => "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @name COLLATE NOCASE";
+
     [Fact]
-    public async Task An_acknowledged_write_is_read_back_after_reopening_the_file()
+    public async Task A_committed_change_is_read_back_after_reopening_the_file()
     {
-        var grain = new GrainId("member-city", "seoul");
-        var etag = await Services.GetRequiredService<IGrainStorage>().WriteAsync(grain, "profile", null, """{"name":"Seoul"}""", default);
+        await Outbox.MarkAsync("member-city", "busan");
+        await Outbox.CommitAsync("member-city", "seoul",
+            [Entry("e1", DateTimeOffset.UtcNow, "member-city.created")], Projection("seoul", 1, "Seoul"));
         await Services.DisposeAsync(); // closes every pooled connection to the file
 
         var reopened = await Database.CreateServicesAsync();
-        var stored = await reopened.GetRequiredService<IGrainStorage>().ReadAsync(grain, "profile", default);
 
-        Assert.Equal(etag, stored?.Etag);
-        Assert.Equal("Seoul", Name(stored!.Json));
+        var rows = await reopened.GetRequiredService<IProjectionReader>().ReadPageAsync("member-city", null, 10, default);
+        Assert.Equal(["Seoul"], rows.Select(r => Name(r.Json)));
+        Assert.Equal(["member-city.created"], (await reopened.GetRequiredService<AuditLog>().ListAsync(new AuditQuery(), null, 10)).Select(e => e.Action));
+        Assert.Equal([new MarkedGrain("member-city", "busan")], await reopened.GetRequiredService<IChangeOutbox>().MarkedAsync(default));
     }
 
     [Fact]

@@ -3,9 +3,9 @@
 -- AuditService (ListAuditEvents, ExportAuditEvents).
 --
 -- Design:
--- * An entry is written in the same transaction as the state change it describes (the grain
---   storage's audited write), so the log never shows a change that was not stored nor misses one
---   that was; a write that loses its etag race stores neither.
+-- * An entry is appended by the change outbox after the grain change it describes is stored (since
+--   script 013, which explains how), so the log never shows a change that was not stored nor misses one
+--   that was.
 -- * Append-only is enforced by the database, not only by the code: triggers refuse UPDATE, DELETE
 --   and TRUNCATE, so history cannot be rewritten by a bug or by hand without dropping them. The code
 --   has no update or delete path.
