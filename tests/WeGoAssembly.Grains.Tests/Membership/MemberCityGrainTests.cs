@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Membership;
 using WeGoAssembly.Grains.Membership;
+using WeGoAssembly.Contracts.Records;
+using WeGoAssembly.Storage;
 using WeGoAssembly.Testing;
 
 namespace WeGoAssembly.Grains.Tests.Membership;
@@ -99,5 +101,52 @@ public sealed class MemberCityGrainTests : IAsyncLifetime
         Assert.Equal("bb", first.ContinueAfter);
         Assert.Equal(["cc", "dd"], second.Members.Select(m => m.Id));
         Assert.Null(second.ContinueAfter);
+    }
+
+    [Fact]
+    public async Task A_change_whose_audit_append_was_cut_off_reaches_the_log_and_the_register_once_the_grain_activates_again()
+    {
+        var storage = await database.CreateServicesAsync();
+        // The append after the state write fails, as it would if the process died between the two.
+        await ExecuteAsync(storage, "CREATE TRIGGER cut_off BEFORE INSERT ON audit_event BEGIN SELECT RAISE(ABORT, 'cut off'); END;");
+
+        await Grain("seoul").UpsertAsync(City("seoul"), "secretariat");   // acknowledged: the change itself is stored
+
+        var log = storage.GetRequiredService<AuditLog>();
+        var outbox = storage.GetRequiredService<IChangeOutbox>();
+        var register = cluster.SiloServices.GetRequiredService<MemberRegister>();
+        Assert.Empty(await log.ListAsync(new AuditQuery(SubjectPrefix: "member-city/seoul"), null, 10));
+        Assert.Equal([new MarkedGrain("member-city", "seoul")], await outbox.MarkedAsync(CancellationToken.None));
+        Assert.Empty((await register.ListAsync(MemberFilter.Any, null, 10, CancellationToken.None)).Members);
+
+        await ExecuteAsync(storage, "DROP TRIGGER cut_off;");
+        await cluster.DeactivateAllAsync();
+        Assert.Equal("City seoul", (await Grain("seoul").GetAsync())!.NameEn);   // activates, replays the outbox
+        await Grain("seoul").ReplayOutboxAsync();                              // a second replay adds nothing
+
+        var entries = await log.ListAsync(new AuditQuery(SubjectPrefix: "member-city/seoul"), null, 10);
+        Assert.Equal(["member-city.created"], entries.Select(e => e.Action));
+        Assert.Equal("secretariat", entries[0].Actor);
+        Assert.Empty(await outbox.MarkedAsync(CancellationToken.None));
+        Assert.Equal(["seoul"], (await register.ListAsync(MemberFilter.Any, null, 10, CancellationToken.None)).Members.Select(m => m.Id));
+    }
+
+    [Fact]
+    public async Task A_change_refused_by_a_rule_leaves_no_mark_no_entry_and_no_row()
+    {
+        var storage = await database.CreateServicesAsync();
+        await Assert.ThrowsAsync<DomainException>(() => Grain("seoul").UpsertAsync(City("seoul") with { NameEn = "" }, "secretariat"));
+
+        Assert.Empty(await storage.GetRequiredService<AuditLog>().ListAsync(new AuditQuery(), null, 10));
+        Assert.Empty(await storage.GetRequiredService<IChangeOutbox>().MarkedAsync(CancellationToken.None));
+        Assert.Null(await Grain("seoul").GetAsync());
+    }
+
+    private static async Task ExecuteAsync(IServiceProvider storage, string sql)
+    {
+        await using var connection = await storage.GetRequiredService<IDbConnectionFactory>().OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
     }
 }
