@@ -5,22 +5,28 @@ namespace WeGoAssembly.Storage;
 
 /// <summary>
 /// The audit log's and the projections' side of a grain change (deploy/sql/*/013-change-outbox.sql): the mark
-/// written before the grain's state, and the commit after it — audit rows keyed by entry id, the projection
-/// upserted only forwards, the mark removed — in one transaction, so a replay after a crash changes nothing
-/// that was already written.
+/// written before a grain's first change of an activation, and the commit after each change — audit rows keyed by
+/// entry id, the projection upserted only forwards, the mark removed when the activation ends — in one transaction,
+/// so a replay after a crash changes nothing that was already written.
 /// </summary>
 public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOutbox, IProjectionReader
 {
     public async Task MarkAsync(string grainKind, string key)
     {
         await using var connection = await connections.OpenAsync();
-        await using var command = Command(connection, null, """
+        await using var transaction = await connection.BeginTransactionAsync();
+        // Fenced too: the mark comes before the grain's state is written, so a node that lost the database stores nothing.
+        await FenceAsync(connection, transaction);
+        await using (var command = Command(connection, transaction, """
             INSERT INTO outbox_mark (grain_kind, grain_key) VALUES (@kind, @key) ON CONFLICT (grain_kind, grain_key) DO NOTHING
-            """, ("@kind", grainKind), ("@key", key));
-        await command.ExecuteNonQueryAsync();
+            """, ("@kind", grainKind), ("@key", key)))
+            await command.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
     }
 
-    public async Task CommitAsync(string grainKind, string key, IReadOnlyList<PendingAudit> audit, ProjectionRow? projection)
+    public virtual bool FencesEveryChange => false;
+
+    public async Task CommitAsync(string grainKind, string key, IReadOnlyList<PendingAudit> audit, ProjectionRow? projection, bool releaseMark)
     {
         await using var connection = await connections.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -46,9 +52,12 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
                 """, ("@kind", projection.Kind), ("@key", projection.Key), ("@version", projection.Version), ("@json", projection.Json));
             await upsert.ExecuteNonQueryAsync();
         }
-        await using (var unmark = Command(connection, transaction, "DELETE FROM outbox_mark WHERE grain_kind = @kind AND grain_key = @key",
-            ("@kind", grainKind), ("@key", key)))
+        if (releaseMark)
+        {
+            await using var unmark = Command(connection, transaction, "DELETE FROM outbox_mark WHERE grain_kind = @kind AND grain_key = @key",
+                ("@kind", grainKind), ("@key", key));
             await unmark.ExecuteNonQueryAsync();
+        }
         await transaction.CommitAsync();
     }
 

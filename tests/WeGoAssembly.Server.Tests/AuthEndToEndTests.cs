@@ -279,7 +279,7 @@ public abstract class AuthEndToEndTests : IAsyncLifetime
 
         var stored = await StoredPayloadsAsync();
 
-        var staffStates = stored.Where(s => s.Type == StaffAccountGrain.TypeName).Select(s => s.Payload).ToArray();
+        var staffStates = stored.Where(s => s.Type == StaffAccountGrain.StateName).Select(s => s.Payload).ToArray();
         Assert.Equal(2, staffStates.Length);
         Assert.All(staffStates, payload => Assert.Contains("\"passwordHash\":\"AQAAAA", payload.Replace(" ", "")));   // Identity v3 hash format
         var codeNormalised = code.Replace("-", "");
@@ -290,7 +290,7 @@ public abstract class AuthEndToEndTests : IAsyncLifetime
             Assert.DoesNotContain(code, s.Payload);
             Assert.DoesNotContain(codeNormalised, s.Payload);
         });
-        Assert.Contains(stored, s => s.Type == AccessCodeGrain.TypeName && s.Key == AccessCodes.KeyOf(code));
+        Assert.Contains(stored, s => s.Type == AccessCodeGrain.StateName && s.Key == AccessCodes.KeyOf(code));
     }
 
     [Fact]
@@ -330,9 +330,15 @@ public abstract class AuthEndToEndTests : IAsyncLifetime
     private async Task<List<(string Type, string Key, string Payload)>> StoredPayloadsAsync()
     {
         var rows = new List<(string, string, string)>();
-        await using var connection = await server.Services.GetRequiredService<IDbConnectionFactory>().OpenAsync();
+        var connections = server.Services.GetRequiredService<IDbConnectionFactory>();
+        await using var connection = await connections.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT grain_type, grain_key, payload FROM grain_state WHERE payload IS NOT NULL";
+        // Grain states (Orleans' table, JSON payloads) and the projections made from them.
+        var payload = connections.Info.Provider == StorageProvider.Postgres ? "convert_from(payloadbinary, 'UTF8')" : "CAST(PayloadBinary AS TEXT)";
+        command.CommandText = $"""
+            SELECT GrainTypeString, GrainIdExtensionString, {payload} FROM OrleansStorage WHERE PayloadBinary IS NOT NULL
+            UNION ALL SELECT kind, key, json FROM projection
+            """;
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
             rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));

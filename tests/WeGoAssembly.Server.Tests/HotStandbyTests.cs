@@ -121,7 +121,7 @@ public sealed class HotStandbyTests(PostgresCluster cluster, ITestOutputHelper o
         Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
         Assert.Contains("lost its lease", refused.Status.Detail);
         Assert.True(server.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
-        Assert.Equal(0, await ScalarAsync(database, "SELECT count(*) FROM grain_state WHERE grain_key = 'gangseo-gu'"));
+        Assert.Equal(0, await ScalarAsync(database, "SELECT count(*) FROM orleansstorage WHERE grainidextensionstring = 'gangseo-gu'"));
     }
 
     [Fact]

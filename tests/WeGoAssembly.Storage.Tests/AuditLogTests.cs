@@ -37,9 +37,9 @@ public abstract class AuditLogTests : IAsyncLifetime
         var updated = new DateTimeOffset(2026, 3, 14, 18, 31, 0, 456, TimeSpan.FromHours(9));
 
         await Outbox.CommitAsync("member-city", "seoul",
-            [new("e1", created, new AuditRecord("staff:kim", "member-city.created", "member-city/seoul", """{"name":"Seoul"}"""))], null);
+            [new("e1", created, new AuditRecord("staff:kim", "member-city.created", "member-city/seoul", """{"name":"Seoul"}"""))], null, releaseMark: true);
         await Outbox.CommitAsync("member-city", "seoul",
-            [new("e2", updated, new AuditRecord("staff:lee", "member-city.updated", "member-city/seoul", """{"name":{"from":"Seoul","to":"Seoul Metropolitan"}}"""))], null);
+            [new("e2", updated, new AuditRecord("staff:lee", "member-city.updated", "member-city/seoul", """{"name":{"from":"Seoul","to":"Seoul Metropolitan"}}"""))], null, releaseMark: true);
 
         var entries = await Log.ListAsync(new AuditQuery(), null, 100);
         Assert.Equal(["member-city.updated", "member-city.created"], entries.Select(e => e.Action));
@@ -54,7 +54,7 @@ public abstract class AuditLogTests : IAsyncLifetime
     [Fact]
     public async Task A_commit_without_entries_appends_nothing()
     {
-        await Outbox.CommitAsync("member-city", "seoul", [], new ProjectionRow("member-city", "seoul", 1, """{"name":"Seoul"}"""));
+        await Outbox.CommitAsync("member-city", "seoul", [], new ProjectionRow("member-city", "seoul", 1, """{"name":"Seoul"}"""), releaseMark: true);
 
         Assert.Empty(await Log.ListAsync(new AuditQuery(), null, 100));
     }
@@ -62,7 +62,7 @@ public abstract class AuditLogTests : IAsyncLifetime
     [Fact]
     public async Task The_entries_of_one_commit_take_sequences_in_their_order()
     {
-        await Outbox.CommitAsync("member-city", "seoul", [.. Enumerable.Range(0, 5).Select(i => Pending($"event {i}"))], null);
+        await Outbox.CommitAsync("member-city", "seoul", [.. Enumerable.Range(0, 5).Select(i => Pending($"event {i}"))], null, releaseMark: true);
 
         var oldestFirst = await ToListAsync(Log.StreamAsync(new AuditQuery()));
 
@@ -74,10 +74,10 @@ public abstract class AuditLogTests : IAsyncLifetime
     public async Task A_replayed_commit_appends_only_the_entries_not_yet_in_the_log()
     {
         var first = Pending("first");
-        await Outbox.CommitAsync("member-city", "seoul", [first], null);
+        await Outbox.CommitAsync("member-city", "seoul", [first], null, releaseMark: true);
         var stored = Assert.Single(await Log.ListAsync(new AuditQuery(), null, 100));
 
-        await Outbox.CommitAsync("member-city", "seoul", [first, Pending("second")], null);
+        await Outbox.CommitAsync("member-city", "seoul", [first, Pending("second")], null, releaseMark: true);
 
         var entries = await Log.ListAsync(new AuditQuery(), null, 100);
         Assert.Equal(["second", "first"], entries.Select(e => e.Action));
@@ -92,7 +92,7 @@ public abstract class AuditLogTests : IAsyncLifetime
         // details must be JSON: the second insert fails after the first succeeded.
         await Assert.ThrowsAnyAsync<DbException>(() => Outbox.CommitAsync("member-city", "seoul",
             [Pending("write A"), new(Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, new AuditRecord("staff:kim", "write B", "member-city/seoul", "not json"))],
-            new ProjectionRow("member-city", "seoul", 1, """{"name":"A"}""")));
+            new ProjectionRow("member-city", "seoul", 1, """{"name":"A"}"""), releaseMark: true));
 
         Assert.Empty(await Log.ListAsync(new AuditQuery(), null, 100));
         Assert.Empty(await Services.GetRequiredService<IProjectionReader>().ReadPageAsync("member-city", null, 10, default));
@@ -206,7 +206,7 @@ public abstract class AuditLogTests : IAsyncLifetime
     {
         var count = 1234;
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
-            await Outbox.CommitAsync("audit-test", $"k{i}", [Pending($"event {i}")], null));
+            await Outbox.CommitAsync("audit-test", $"k{i}", [Pending($"event {i}")], null, releaseMark: true));
 
         var streamed = await ToListAsync(Log.StreamAsync(new AuditQuery()));
         var paged = new List<AuditEntry>();
@@ -263,7 +263,7 @@ public abstract class AuditLogTests : IAsyncLifetime
 
     /// <summary>Appends one entry, as the commit of a change of its own grain.</summary>
     protected Task AppendAsync(AuditRecord audit) =>
-        Outbox.CommitAsync("audit-test", Guid.NewGuid().ToString("N"), [new(Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, audit)], null);
+        Outbox.CommitAsync("audit-test", Guid.NewGuid().ToString("N"), [new(Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, audit)], null, releaseMark: true);
 
     private static AuditRecord Audit(string action) => new("staff:kim", action, "member-city/seoul", "{}");
 

@@ -60,8 +60,12 @@ public abstract class ChangeOutboxTests : IAsyncLifetime
 
         Assert.Equal([new("delegation", "seoul"), new(City, "busan"), new(City, "seoul")], await Outbox.MarkedAsync(default));
 
-        await Outbox.CommitAsync(City, "seoul", [], null);
+        await Outbox.CommitAsync(City, "seoul", [], null, releaseMark: true);
 
+        Assert.Equal([new("delegation", "seoul"), new(City, "busan")], await Outbox.MarkedAsync(default));
+
+        // A commit inside an activation keeps the mark; the activation releases it when it ends.
+        await Outbox.CommitAsync(City, "busan", [], null, releaseMark: false);
         Assert.Equal([new("delegation", "seoul"), new(City, "busan")], await Outbox.MarkedAsync(default));
         Assert.Empty(await Log.ListAsync(new AuditQuery(), null, 100));
         Assert.Empty(await Projections.ReadPageAsync(City, null, 100, default));
@@ -75,7 +79,7 @@ public abstract class ChangeOutboxTests : IAsyncLifetime
 
         await Outbox.CommitAsync(City, "seoul",
             [Entry("e1", T0, "member-city.created", """{"name":"Seoul"}"""), Entry("e2", T0.AddSeconds(1), "member-city.dues-paid", """{"year":2026}""")],
-            new ProjectionRow(City, "seoul", 1, """{"name":"Seoul"}"""));
+            new ProjectionRow(City, "seoul", 1, """{"name":"Seoul"}"""), releaseMark: true);
 
         var entries = await Log.ListAsync(new AuditQuery(), null, 100);
         Assert.Equal(["member-city.dues-paid", "member-city.created"], entries.Select(e => e.Action));   // newest first, in list order
@@ -91,12 +95,12 @@ public abstract class ChangeOutboxTests : IAsyncLifetime
     {
         var first = Entry("e1", T0, "first");
         var second = Entry("e2", T0.AddSeconds(1), "second");
-        await Outbox.CommitAsync(City, "seoul", [first, second], null);
+        await Outbox.CommitAsync(City, "seoul", [first, second], null, releaseMark: true);
         var sequences = (await Log.ListAsync(new AuditQuery(), null, 100)).Select(e => e.Sequence).ToList();
 
-        await Outbox.CommitAsync(City, "seoul", [first, second], null);
+        await Outbox.CommitAsync(City, "seoul", [first, second], null, releaseMark: true);
         // A replay whose outbox grew meanwhile: only the new entry is appended. The id decides, not the content.
-        await Outbox.CommitAsync(City, "seoul", [first, second with { Record = second.Record with { Action = "second, changed" } }, Entry("e3", T0.AddSeconds(2), "third")], null);
+        await Outbox.CommitAsync(City, "seoul", [first, second with { Record = second.Record with { Action = "second, changed" } }, Entry("e3", T0.AddSeconds(2), "third")], null, releaseMark: true);
 
         var entries = await Log.ListAsync(new AuditQuery(), null, 100);
         Assert.Equal(["third", "second", "first"], entries.Select(e => e.Action));
@@ -110,7 +114,7 @@ public abstract class ChangeOutboxTests : IAsyncLifetime
         await Outbox.MarkAsync(City, "seoul");
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
-            Task.Run(() => Outbox.CommitAsync(City, "seoul", audit, new ProjectionRow(City, "seoul", 4, """{"name":"Seoul"}""")))));
+            Task.Run(() => Outbox.CommitAsync(City, "seoul", audit, new ProjectionRow(City, "seoul", 4, """{"name":"Seoul"}"""), releaseMark: true))));
 
         Assert.Equal(["second", "first"], (await Log.ListAsync(new AuditQuery(), null, 100)).Select(e => e.Action));
         Assert.Equal([("seoul", """{"name":"Seoul"}""")], await Projections.ReadPageAsync(City, null, 100, default));
@@ -120,19 +124,19 @@ public abstract class ChangeOutboxTests : IAsyncLifetime
     [Fact]
     public async Task A_projection_only_moves_forwards_by_version()
     {
-        await Outbox.CommitAsync(City, "seoul", [], Projection("seoul", 2, "B"));
+        await Outbox.CommitAsync(City, "seoul", [], Projection("seoul", 2, "B"), releaseMark: true);
 
         // A late replay of an older change: its entry is appended and its mark removed, the newer row stays.
         await Outbox.MarkAsync(City, "seoul");
-        await Outbox.CommitAsync(City, "seoul", [Entry("e1", T0, "older change")], Projection("seoul", 1, "A"));
+        await Outbox.CommitAsync(City, "seoul", [Entry("e1", T0, "older change")], Projection("seoul", 1, "A"), releaseMark: true);
         Assert.Equal(["B"], await Names(City));
         Assert.Equal(["older change"], (await Log.ListAsync(new AuditQuery(), null, 100)).Select(e => e.Action));
         Assert.Empty(await Outbox.MarkedAsync(default));
 
-        await Outbox.CommitAsync(City, "seoul", [], Projection("seoul", 2, "same version"));
+        await Outbox.CommitAsync(City, "seoul", [], Projection("seoul", 2, "same version"), releaseMark: true);
         Assert.Equal(["B"], await Names(City));
 
-        await Outbox.CommitAsync(City, "seoul", [], Projection("seoul", 3, "C"));
+        await Outbox.CommitAsync(City, "seoul", [], Projection("seoul", 3, "C"), releaseMark: true);
         Assert.Equal(["C"], await Names(City));
     }
 
@@ -141,9 +145,9 @@ public abstract class ChangeOutboxTests : IAsyncLifetime
     {
         string[] keys = ["seoul", "Seoul", "서울", "busan", "부산", "zürich", "tōkyō", "東京", "a", "ab", "b"];
         foreach (var key in keys.Reverse())
-            await Outbox.CommitAsync(City, key, [], Projection(key, 1, key));
-        await Outbox.CommitAsync("delegation", "seoul", [], new ProjectionRow("delegation", "seoul", 1, """{"name":"other kind"}"""));
-        await Outbox.CommitAsync("delegation", "aa", [], new ProjectionRow("delegation", "aa", 1, """{"name":"other kind"}"""));
+            await Outbox.CommitAsync(City, key, [], Projection(key, 1, key), releaseMark: true);
+        await Outbox.CommitAsync("delegation", "seoul", [], new ProjectionRow("delegation", "seoul", 1, """{"name":"other kind"}"""), releaseMark: true);
+        await Outbox.CommitAsync("delegation", "aa", [], new ProjectionRow("delegation", "aa", 1, """{"name":"other kind"}"""), releaseMark: true);
 
         var all = await Projections.ReadPageAsync(City, null, int.MaxValue, default);
         var paged = new List<(string Key, string Json)>();
@@ -172,19 +176,19 @@ public abstract class ChangeOutboxTests : IAsyncLifetime
     [Fact]
     public async Task A_commit_the_database_refuses_stores_nothing_of_it_and_keeps_the_mark()
     {
-        await Outbox.CommitAsync(City, "seoul", [], Projection("seoul", 1, "A"));
+        await Outbox.CommitAsync(City, "seoul", [], Projection("seoul", 1, "A"), releaseMark: true);
         await Outbox.MarkAsync(City, "seoul");
 
         // The projection must be JSON: its upsert fails after the audit entry was inserted.
         await Assert.ThrowsAnyAsync<DbException>(() =>
-            Outbox.CommitAsync(City, "seoul", [Entry("e1", T0, "updated")], new ProjectionRow(City, "seoul", 2, "not json")));
+            Outbox.CommitAsync(City, "seoul", [Entry("e1", T0, "updated")], new ProjectionRow(City, "seoul", 2, "not json"), releaseMark: true));
 
         Assert.Empty(await Log.ListAsync(new AuditQuery(), null, 100));
         Assert.Equal(["A"], await Names(City));
         Assert.Equal([new MarkedGrain(City, "seoul")], await Outbox.MarkedAsync(default));
 
         // The replay (start-up sweep) then writes it all.
-        await Outbox.CommitAsync(City, "seoul", [Entry("e1", T0, "updated")], Projection("seoul", 2, "B"));
+        await Outbox.CommitAsync(City, "seoul", [Entry("e1", T0, "updated")], Projection("seoul", 2, "B"), releaseMark: true);
         Assert.Equal(["updated"], (await Log.ListAsync(new AuditQuery(), null, 100)).Select(e => e.Action));
         Assert.Equal(["B"], await Names(City));
         Assert.Empty(await Outbox.MarkedAsync(default));

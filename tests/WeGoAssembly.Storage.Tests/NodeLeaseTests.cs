@@ -96,7 +96,7 @@ public sealed class NodeLeaseTests(PostgresCluster cluster) : IAsyncLifetime
 
         Assert.Equal(2, Lease(nodeB).Epoch);
         await Assert.ThrowsAsync<NodeLeaseLostException>(() =>
-            Outbox(nodeA).CommitAsync("member-city", "seoul", [Audit("e1", "member-city.created")], Projection(1, """{"name":"Seoul"}""")));
+            Outbox(nodeA).CommitAsync("member-city", "seoul", [Audit("e1", "member-city.created")], Projection(1, """{"name":"Seoul"}"""), releaseMark: true));
         Assert.Equal(0, await CountAsync("audit_event"));
         Assert.Equal(0, await CountAsync("projection"));
     }
@@ -107,8 +107,8 @@ public sealed class NodeLeaseTests(PostgresCluster cluster) : IAsyncLifetime
         await Lease(nodeA).TryTakeAsync("node-a", Ttl, default);
 
         await Outbox(nodeA).MarkAsync("member-city", "seoul");
-        await Outbox(nodeA).CommitAsync("member-city", "seoul", [Audit("e1", "member-city.created")], Projection(1, """{"name":"Seoul"}"""));
-        await Outbox(nodeA).CommitAsync("member-city", "seoul", [Audit("e2", "member-city.updated")], Projection(2, """{"name":"Seoul Metropolitan"}"""));
+        await Outbox(nodeA).CommitAsync("member-city", "seoul", [Audit("e1", "member-city.created")], Projection(1, """{"name":"Seoul"}"""), releaseMark: true);
+        await Outbox(nodeA).CommitAsync("member-city", "seoul", [Audit("e2", "member-city.updated")], Projection(2, """{"name":"Seoul Metropolitan"}"""), releaseMark: true);
         await nodeA.GetRequiredService<IBallotLedger>().AppendAsync(Vote("seoul"));
 
         Assert.Equal([("seoul", """{"name":"Seoul Metropolitan"}""")], await Projections(nodeB).ReadPageAsync("member-city", null, 10, default));
@@ -122,7 +122,7 @@ public sealed class NodeLeaseTests(PostgresCluster cluster) : IAsyncLifetime
     public async Task After_a_takeover_every_write_of_the_old_epoch_is_refused_and_nothing_of_it_is_stored()
     {
         await Lease(nodeA).TryTakeAsync("node-a", Ttl, default);
-        await Outbox(nodeA).CommitAsync("member-city", "seoul", [Audit("e1", "member-city.created")], Projection(1, """{"name":"Seoul"}"""));
+        await Outbox(nodeA).CommitAsync("member-city", "seoul", [Audit("e1", "member-city.created")], Projection(1, """{"name":"Seoul"}"""), releaseMark: true);
         // Node A marks its next change, stores the grain state (Orleans), then pauses past its lease.
         await Outbox(nodeA).MarkAsync("member-city", "seoul");
         await ExpireAsync();
@@ -130,7 +130,7 @@ public sealed class NodeLeaseTests(PostgresCluster cluster) : IAsyncLifetime
         PendingAudit update = Audit("e2", "member-city.updated");
 
         var commit = await Assert.ThrowsAsync<NodeLeaseLostException>(() =>
-            Outbox(nodeA).CommitAsync("member-city", "seoul", [update], Projection(2, """{"name":"stale"}""")));
+            Outbox(nodeA).CommitAsync("member-city", "seoul", [update], Projection(2, """{"name":"stale"}"""), releaseMark: true));
         var vote = await Assert.ThrowsAsync<LedgerUnavailableException>(() => nodeA.GetRequiredService<IBallotLedger>().AppendAsync(Vote("seoul")));
 
         Assert.Contains("lost its lease", commit.Message);
@@ -141,7 +141,7 @@ public sealed class NodeLeaseTests(PostgresCluster cluster) : IAsyncLifetime
         Assert.Empty((await nodeB.GetRequiredService<IBallotLedger>().ReadAsync("ga-2023.ballot-1")).Voters);
         // The mark stays, so the new holder's start-up sweep replays the change, and it commits.
         Assert.Equal([new MarkedGrain("member-city", "seoul")], await Outbox(nodeB).MarkedAsync(default));
-        await Outbox(nodeB).CommitAsync("member-city", "seoul", [update], Projection(2, """{"name":"Seoul Metropolitan"}"""));
+        await Outbox(nodeB).CommitAsync("member-city", "seoul", [update], Projection(2, """{"name":"Seoul Metropolitan"}"""), releaseMark: true);
         Assert.Equal([("seoul", """{"name":"Seoul Metropolitan"}""")], await Projections(nodeB).ReadPageAsync("member-city", null, 10, default));
         Assert.Equal(2, await CountAsync("audit_event"));
         Assert.Empty(await Outbox(nodeB).MarkedAsync(default));

@@ -15,7 +15,7 @@ public sealed class SqliteStorageTests : ChangeOutboxTests
     {
         await Outbox.MarkAsync("member-city", "busan");
         await Outbox.CommitAsync("member-city", "seoul",
-            [Entry("e1", DateTimeOffset.UtcNow, "member-city.created")], Projection("seoul", 1, "Seoul"));
+            [Entry("e1", DateTimeOffset.UtcNow, "member-city.created")], Projection("seoul", 1, "Seoul"), releaseMark: true);
         await Services.DisposeAsync(); // closes every pooled connection to the file
 
         var reopened = await Database.CreateServicesAsync();

@@ -1,4 +1,5 @@
 using Orleans;
+using Orleans.Concurrency;
 using System.Text.Json.Serialization;
 using WeGoAssembly.Contracts.Accreditation;
 
@@ -58,7 +59,7 @@ public sealed record VoteRight(bool MayVote, string? CastByMemberCityId, Partici
 /// Everything a ballot needs about who may vote at one moment: the voting-eligible members, which are
 /// present and through whom, the proxies in force and the quorum they make.
 /// </summary>
-[GenerateSerializer, Alias("wego.VotingRoll")]
+[GenerateSerializer, Immutable, Alias("wego.VotingRoll")]
 public sealed record VotingRoll(
     string AssemblyId,
     IReadOnlyList<string> EligibleMemberCityIds,

@@ -18,8 +18,9 @@ public sealed record MarkedGrain(string GrainKind, string Key);
 
 /// <summary>
 /// The tables a grain's change reaches besides its own state (which Orleans stores): the append-only audit log
-/// and the projections lists read. A change is marked before the grain's state is written and committed after:
-/// the mark survives a crash between the two, so start-up finds the grain and lets it replay its outbox.
+/// and the projections lists read. A grain is marked before its first change of an activation is written, and the
+/// mark is released when the activation ends with everything committed: a mark left by a crash lets start-up find
+/// the grain and replay its outbox.
 /// </summary>
 public interface IChangeOutbox
 {
@@ -27,10 +28,17 @@ public interface IChangeOutbox
     Task MarkAsync(string grainKind, string key);
 
     /// <summary>
-    /// In one transaction: appends the audit entries not yet in the log (by id), upserts the projection unless a
-    /// newer version is stored, and removes the grain's mark. Running it twice has the effect of once.
+    /// True while the mark is also the fence of a node lease (PostgreSQL with a hot standby): then every change is
+    /// marked, so a node that lost the database is refused before Orleans writes its state.
     /// </summary>
-    Task CommitAsync(string grainKind, string key, IReadOnlyList<PendingAudit> audit, ProjectionRow? projection);
+    bool FencesEveryChange { get; }
+
+    /// <summary>
+    /// In one transaction: appends the audit entries not yet in the log (by id), upserts the projection unless a
+    /// newer version is stored, and with <paramref name="releaseMark"/> removes the grain's mark. Running it twice
+    /// has the effect of once.
+    /// </summary>
+    Task CommitAsync(string grainKind, string key, IReadOnlyList<PendingAudit> audit, ProjectionRow? projection, bool releaseMark);
 
     /// <summary>The grains marked and not yet committed (after a crash, or a failed write).</summary>
     Task<IReadOnlyList<MarkedGrain>> MarkedAsync(CancellationToken ct);

@@ -203,13 +203,8 @@ public sealed class DelegationGrain(
         return new PresenceChange(changed, Changed: true);
     }
 
-    private Task ReportPresenceAsync()
-    {
-        var participants = state.State.Participants.Select(p => p.Participant).ToArray();
-        return AssemblyGrain.ReportVoterPresenceAsync(Key.MemberCityId, new VoterPresence(
-            participants.Any(p => p.IsVoterInHall(ParticipantRole.VotingDelegate)),
-            participants.Any(p => p.IsVoterInHall(ParticipantRole.Alternate))));
-    }
+    private Task ReportPresenceAsync() =>
+        AssemblyGrain.ReportVoterPresenceAsync(Key.MemberCityId, DelegationRules.PresenceOf(state.State.Participants.Select(p => p.Participant)));
 
     private Task WriteAsync(int index, StoredParticipant next, PresenceEvent? history, AuditRecord audit)
     {

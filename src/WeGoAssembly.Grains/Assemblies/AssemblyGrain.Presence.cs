@@ -13,20 +13,55 @@ namespace WeGoAssembly.Grains.Assemblies;
 // badge numbers, and the quorum and vote rights computed from them by the pure rules.
 public sealed partial class AssemblyGrain
 {
-    public async Task ReportVoterPresenceAsync(string memberCityId, VoterPresence presence)
+    // Badges are numbered from a reservation stored a block at a time, so issuing 10,000 badges writes this grain's
+    // state 100 times, not 10,000; a crash skips at most the rest of a block (numbers are never handed out twice).
+    private const int BadgeReservation = 100;
+
+    // The voting members with a voting delegate or alternate in the hall. Not stored here: the delegations own presence
+    // (each stores its people's), so it is rebuilt at activation from their projections and kept by their reports.
+    private readonly Dictionary<string, VoterPresence> presence = new(StringComparer.Ordinal);
+    private int badgesHandedOut;
+
+    // The voting roll, kept until presence, proxies, rules or the member register change; the register's eligible
+    // members, kept until the register changes (its version on the hub).
+    private VotingRoll? roll;
+    private SortedSet<string>? eligible;
+    private long eligibleVersion = -1;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        badgesHandedOut = state.State.BadgesIssued;
+        if (state.State.Assembly is null)
+            return;
+        await foreach (var (memberCityId, delegation) in delegations.StreamAsync(this.GetPrimaryKeyString(), null, cancellationToken))
+        {
+            var inHall = DelegationRules.PresenceOf(delegation.Participants.Select(p => p.Participant));
+            if (inHall.Present)
+                presence[memberCityId] = inHall;
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Give back the unused rest of the reservation, so that numbering goes on without a gap after a clean stop.
+        if (badgesHandedOut < state.State.BadgesIssued)
+            await state.WriteStateAsync(state.State with { BadgesIssued = badgesHandedOut });
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    public Task ReportVoterPresenceAsync(string memberCityId, VoterPresence report)
     {
         RequireAssembly();
-        var known = state.State.Presence.TryGetValue(memberCityId, out var current) ? current : VoterPresence.Absent;
-        if (known == presence)
-            return;
-        var next = new Dictionary<string, VoterPresence>(state.State.Presence, StringComparer.Ordinal);
-        if (presence.Present)
-            next[memberCityId] = presence;
+        if ((presence.GetValueOrDefault(memberCityId) ?? VoterPresence.Absent) == report)
+            return Task.CompletedTask;
+        // Derived from the delegations' audited, stored door scans: nothing to store here.
+        if (report.Present)
+            presence[memberCityId] = report;
         else
-            next.Remove(memberCityId);
-        // Derived from the delegations' audited door scans; the audit entry is theirs.
-        await state.WriteStateAsync(state.State with { Presence = next });
+            presence.Remove(memberCityId);
         QuorumChanged();
+        return Task.CompletedTask;
     }
 
     public async Task<QuorumCount> GetQuorumAsync() => (await RollAsync()).Quorum;
@@ -101,41 +136,51 @@ public sealed partial class AssemblyGrain
     public async Task<string> AllocateBadgeNumberAsync(string actor)
     {
         var assembly = RequireAssembly();
-        var sequence = state.State.BadgesIssued + 1;
         // A counter; the badge's audit entry is written with the participant it is issued to.
-        await state.WriteStateAsync(state.State with { BadgesIssued = sequence });
-        return BadgeNumbers.Format(assembly.Year, sequence);
+        if (badgesHandedOut >= state.State.BadgesIssued)
+            await state.WriteStateAsync(state.State with { BadgesIssued = badgesHandedOut + BadgeReservation });
+        badgesHandedOut++;
+        return BadgeNumbers.Format(assembly.Year, badgesHandedOut);
     }
 
     private async Task<VotingRoll> RollAsync()
     {
         var assembly = RequireAssembly();
-        var eligible = new SortedSet<string>(StringComparer.Ordinal);
-        await foreach (var member in register.StreamAsync(new MemberFilter(MemberCategory.Full, MemberStatus.Active), after: null, CancellationToken.None))
-            if (VotingEligibility.Decide(member, assembly.Year).Eligible)
-                eligible.Add(member.Id);
+        var registerVersion = hub.Version(Voting.VotingHub.RegisterTopic);
+        if (eligible is null || eligibleVersion != registerVersion)
+        {
+            // The version is read before the scan: a change during the scan makes the next call scan again.
+            var scanned = new SortedSet<string>(StringComparer.Ordinal);
+            await foreach (var member in register.StreamAsync(new MemberFilter(MemberCategory.Full, MemberStatus.Active), after: null, CancellationToken.None))
+                if (VotingEligibility.Decide(member, assembly.Year).Eligible)
+                    scanned.Add(member.Id);
+            (eligible, eligibleVersion, roll) = (scanned, registerVersion, null);
+        }
+        if (roll is not null)
+            return roll with { Quorum = roll.Quorum with { AsOf = clock.GetUtcNow() } };
+        var members = eligible;
 
-        var presence = state.State.Presence;
         var present = presence.Where(p => p.Value.Present).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         var proxies = InForce().ToArray();
-        var outcome = Quorum.Evaluate(eligible, present, proxies.Select(p => (p.GrantorMemberCityId, p.HolderMemberCityId)),
+        var outcome = Quorum.Evaluate(members, present, proxies.Select(p => (p.GrantorMemberCityId, p.HolderMemberCityId)),
             assembly.Rules.Quorum, assembly.Rules.ProxiesCountForQuorum);
 
-        CityStanding Standing(string id) => new(id, eligible.Contains(id), presence.GetValueOrDefault(id) ?? VoterPresence.Absent);
+        CityStanding Standing(string id) => new(id, members.Contains(id), presence.GetValueOrDefault(id) ?? VoterPresence.Absent);
         var holderOf = proxies.ToDictionary(p => p.GrantorMemberCityId, p => p.HolderMemberCityId, StringComparer.Ordinal);
-        var rights = eligible.ToDictionary(id => id,
+        var rights = members.ToDictionary(id => id,
             id => VoteRights.Decide(Standing(id), holderOf.TryGetValue(id, out var holder) ? Standing(holder) : null), StringComparer.Ordinal);
 
         var quorum = new QuorumCount(assembly.Id, outcome.Present, outcome.RepresentedByProxy, outcome.Eligible, outcome.Required, outcome.Met,
             assembly.Rules.Quorum, clock.GetUtcNow());
-        return new VotingRoll(assembly.Id, eligible.ToArray(), new Dictionary<string, VoterPresence>(presence, StringComparer.Ordinal), proxies, rights, quorum);
+        roll = new VotingRoll(assembly.Id, members.ToArray(), new Dictionary<string, VoterPresence>(presence, StringComparer.Ordinal), proxies, rights, quorum);
+        return roll;
     }
 
     private async Task<CityStanding> StandingAsync(string memberCityId, int year)
     {
         var member = await GrainFactory.GetGrain<IMemberCityGrain>(memberCityId).GetAsync();
         return new(memberCityId, member is not null && VotingEligibility.Decide(member, year).Eligible,
-            state.State.Presence.GetValueOrDefault(memberCityId) ?? VoterPresence.Absent);
+            presence.GetValueOrDefault(memberCityId) ?? VoterPresence.Absent);
     }
 
     private async Task<MemberCity> MemberAsync(string id) =>

@@ -1,5 +1,6 @@
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Assemblies;
+using WeGoAssembly.Grains.Accreditation;
 using WeGoAssembly.Grains.Membership;
 using WeGoAssembly.Grains.Rules;
 using WeGoAssembly.Contracts.Records;
@@ -7,18 +8,18 @@ using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Assemblies;
 
-/// <summary>The persisted definition of one assembly, the presence of its voting members and its proxies.</summary>
+/// <summary>
+/// The persisted definition of one assembly and its proxies: nothing in it grows with the number of delegates. Presence
+/// is the delegations' (each stores its own people's); the assembly keeps the voting members' presence in memory.
+/// </summary>
 public sealed record AssemblyState
 {
     public Assembly? Assembly { get; set; }
 
-    /// <summary>Member cities with a voting delegate or alternate in the hall, as their delegations reported (absent cities are left out).</summary>
-    public Dictionary<string, VoterPresence> Presence { get; set; } = new(StringComparer.Ordinal);
-
     /// <summary>Every proxy recorded, in force or revoked, in recording order.</summary>
     public List<Proxy> Proxies { get; set; } = [];
 
-    /// <summary>Badge numbers handed out so far.</summary>
+    /// <summary>Badge numbers reserved so far: every number up to it may have been handed out, none after it.</summary>
     public int BadgesIssued { get; set; }
 }
 
@@ -28,6 +29,7 @@ public sealed partial class AssemblyGrain(
     [PersistentState(AssemblyGrain.StateName)] IPersistentState<Audited<AssemblyState>> stored,
     TimeProvider clock,
     MemberRegister register,
+    DelegationRegister delegations,
     Voting.VotingHub hub,
     ChangeRecording recording) : AuditedGrain<AssemblyState>(stored, recording), IAssemblyGrain
 {
@@ -76,10 +78,15 @@ public sealed partial class AssemblyGrain(
     private async Task<Assembly> WriteAsync(Assembly next, AuditRecord audit)
     {
         await state.WriteStateAsync(state.State with { Assembly = next }, audit);
+        eligible = null;   // the year decides whose dues count
         QuorumChanged();
         return next;
     }
 
     /// <summary>Tells quorum watchers and open ballots (live streams, cached vote rights) that presence, proxies or rules changed.</summary>
-    private void QuorumChanged() => hub.Notify(Voting.VotingHub.QuorumTopic(this.GetPrimaryKeyString()));
+    private void QuorumChanged()
+    {
+        roll = null;
+        hub.Notify(Voting.VotingHub.QuorumTopic(this.GetPrimaryKeyString()));
+    }
 }

@@ -1,6 +1,7 @@
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Membership;
 using WeGoAssembly.Grains.Rules;
+using WeGoAssembly.Grains.Voting;
 using WeGoAssembly.Contracts.Records;
 using WeGoAssembly.Grains.Storage;
 
@@ -17,7 +18,7 @@ public sealed class MemberCityState
 [GrainType(TypeName)]
 public sealed class MemberCityGrain(
     [PersistentState(MemberCityGrain.StateName)] IPersistentState<Audited<MemberCityState>> stored,
-    TimeProvider clock, ChangeRecording recording)
+    TimeProvider clock, VotingHub hub, ChangeRecording recording)
     : AuditedGrain<MemberCityState>(stored, recording, project: TypeName), IMemberCityGrain
 {
     public const string TypeName = "member-city", StateName = "member";
@@ -55,6 +56,7 @@ public sealed class MemberCityGrain(
                 Sample = AuditDetails.Diff(previous.Sample, stored.Sample),
             }));
         await state.WriteStateAsync(new MemberCityState { Member = stored, DuesPayments = state.State.DuesPayments }, audit);
+        hub.Notify(VotingHub.RegisterTopic);
         return new(stored, previous is null);
     }
 
@@ -81,6 +83,7 @@ public sealed class MemberCityGrain(
                 DuesPaidThroughYear = new AuditDetails.Change<int>(member.DuesPaidThroughYear, paidThroughYear),
                 Note = note,
             })));
+        hub.Notify(VotingHub.RegisterTopic);
         return paid;
     }
 }

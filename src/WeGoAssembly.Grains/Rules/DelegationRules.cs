@@ -1,3 +1,4 @@
+using WeGoAssembly.Contracts.Assemblies;
 using System.Text.RegularExpressions;
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Accreditation;
@@ -11,6 +12,13 @@ namespace WeGoAssembly.Grains.Rules;
 public static partial class DelegationRules
 {
     public const int MaxNameLength = 100, MaxTitleLength = 100, MaxOrganisationLength = 200, MaxEmailLength = 254, MaxReasonLength = 500;
+
+    /// <summary>Which of a delegation's voting people are in the hall (each with a valid badge, checked in).</summary>
+    public static VoterPresence PresenceOf(IEnumerable<Participant> participants)
+    {
+        var all = participants as IReadOnlyCollection<Participant> ?? participants.ToArray();
+        return new(all.Any(p => p.IsVoterInHall(ParticipantRole.VotingDelegate)), all.Any(p => p.IsVoterInHall(ParticipantRole.Alternate)));
+    }
 
     /// <summary>Checks and cleans a registration: names in any script (NFC, trimmed), e-mail, role.</summary>
     public static (NewParticipant Person, IReadOnlyList<FieldError> Errors) Validate(NewParticipant person)

@@ -26,5 +26,7 @@ public abstract class AuditedGrain<TState> : Grain, IAuditedGrain where TState :
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) => state.ReplayAsync();
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => state.ReleaseAsync();
+
     public Task ReplayOutboxAsync() => state.ReplayAsync(always: true);
 }

@@ -19,6 +19,9 @@ public sealed class VotingHub
 
     public static string BallotTopic(string ballotId) => "ballot/" + ballotId;
 
+    /// <summary>The member register: moved on by every stored member city change (cached eligibility goes stale).</summary>
+    public const string RegisterTopic = "register";
+
     /// <summary>How many changes the topic has seen in this process.</summary>
     public long Version(string topic) => topics.TryGetValue(topic, out var t) ? Interlocked.Read(ref t.Version) : 0;
 

@@ -47,7 +47,10 @@ public sealed class MemberCityGrainTests : IAsyncLifetime
     {
         var error = await Assert.ThrowsAsync<DomainException>(() => Grain("busan").UpsertAsync(City("seoul"), "secretariat"));
 
+        // Thrown in the silo, read by the cluster client: kind, field and message cross the boundary.
         Assert.Equal(DomainErrorKind.Invalid, error.Kind);
+        Assert.Equal("id", error.Field);
+        Assert.Contains("does not match the member city \"busan\"", error.Message);
         Assert.Null(await Grain("busan").GetAsync());
         Assert.Null(await Grain("seoul").GetAsync());
     }
