@@ -23,14 +23,17 @@ public sealed class GrainCluster : IAsyncDisposable
     /// <summary>Grain references through the cluster client.</summary>
     public IGrainFactory Grains => cluster.Client;
 
-    /// <summary>The silo's services (read models such as the member register).</summary>
+    /// <summary>The first silo's services (read models such as the member register).</summary>
     public IServiceProvider SiloServices => ((InProcessSiloHandle)cluster.Primary!).SiloHost.Services;
 
-    /// <summary>Starts the silo on <paramref name="database"/> after applying the schema (ours and Orleans').</summary>
-    public static async Task<GrainCluster> StartAsync(TestDatabase database)
+    /// <summary>Every silo's services, in start order.</summary>
+    public IReadOnlyList<IServiceProvider> AllSiloServices => [.. cluster.Silos.Select(s => ((InProcessSiloHandle)s).SiloHost.Services)];
+
+    /// <summary>Starts <paramref name="silos"/> silos on <paramref name="database"/> after applying the schema (ours and Orleans').</summary>
+    public static async Task<GrainCluster> StartAsync(TestDatabase database, short silos = 1)
     {
         await database.CreateServicesAsync();   // applies the schema
-        var builder = new TestClusterBuilder(1);
+        var builder = new TestClusterBuilder(silos);
         builder.Properties[Engine] = database.Provider.ToString();
         builder.Properties[ConnectionString] = database.ServerSettings.Values.Single()!;
         builder.AddSiloBuilderConfigurator<DatabaseSilo>();

@@ -5,7 +5,7 @@ namespace WeGoAssembly.Contracts.Assemblies;
 
 /// <summary>One General Assembly, keyed by its id (for example "ga-2023").</summary>
 [Alias("wego.IAssemblyGrain")]
-public interface IAssemblyGrain : IAuditedGrain
+public interface IAssemblyGrain : IAuditedGrain, Voting.IWatchable
 {
     /// <summary>The assembly, or null when none was created under this key.</summary>
     Task<Assembly?> GetAsync();

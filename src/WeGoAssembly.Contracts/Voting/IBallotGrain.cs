@@ -11,7 +11,7 @@ namespace WeGoAssembly.Contracts.Voting;
 /// votes live in the ballot ledger (group-committed), and are reloaded from it on activation.
 /// </summary>
 [Alias("wego.IBallotGrain")]
-public interface IBallotGrain : IHasDeadlines, IAuditedGrain
+public interface IBallotGrain : IHasDeadlines, IAuditedGrain, IWatchable
 {
     Task<Ballot> CreateAsync(Ballot ballot, string actor);
 

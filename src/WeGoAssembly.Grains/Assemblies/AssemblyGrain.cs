@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Logging;
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Assemblies;
+using WeGoAssembly.Contracts.Voting;
 using WeGoAssembly.Grains.Accreditation;
 using WeGoAssembly.Grains.Membership;
 using WeGoAssembly.Grains.Rules;
@@ -31,9 +33,15 @@ public sealed partial class AssemblyGrain(
     MemberRegister register,
     DelegationRegister delegations,
     Voting.VotingHub hub,
+    ILogger<AssemblyGrain> logger,
     ChangeRecording recording) : AuditedGrain<AssemblyState>(stored, recording), IAssemblyGrain
 {
     public const string TypeName = "assembly", StateName = "assembly";
+
+    // The nodes whose live streams watch this assembly's quorum.
+    private Voting.ChangeFeed? feed;
+
+    private Voting.ChangeFeed Feed => feed ??= new(Voting.VotingHub.QuorumTopic(this.GetPrimaryKeyString()), logger);
 
     public Task<Assembly?> GetAsync() => Task.FromResult(state.State.Assembly);
 
@@ -87,6 +95,18 @@ public sealed partial class AssemblyGrain(
     private void QuorumChanged()
     {
         roll = null;
-        hub.Notify(Voting.VotingHub.QuorumTopic(this.GetPrimaryKeyString()));
+        Feed.Changed();
+    }
+
+    public Task WatchAsync(IChangeListener listener)
+    {
+        Feed.Watch(listener);
+        return Task.CompletedTask;
+    }
+
+    public Task UnwatchAsync(IChangeListener listener)
+    {
+        Feed.Unwatch(listener);
+        return Task.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Security.Cryptography;
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Assemblies;
@@ -32,8 +33,14 @@ public sealed class BallotGrain(
     VotingHub hub,
     IDeadlineScheduler deadlines,
     TimeProvider clock,
+    ILogger<BallotGrain> logger,
     ChangeRecording recording) : AuditedGrain<BallotState>(stored, recording), IBallotGrain
 {
+    // The nodes whose live streams watch this ballot; and this node's watch of the assembly's quorum, which tells the
+    // cached roll below that presence or proxies changed, wherever the assembly grain runs.
+    private ChangeFeed? feed;
+    private Watch? quorumWatch;
+
     private const string DeadlineName = "deadline";
 
     // The ledger in memory: who voted (and through whom), receipts by idempotency key, counters.
@@ -101,7 +108,7 @@ public sealed class BallotGrain(
             AuditDetails.Of(new { deadline, quorum = new { quorum.Present, quorum.Eligible, quorum.Required } })));
         if (deadline is { } at)
             await deadlines.ScheduleAsync(this.GetGrainId(), DeadlineName, at);
-        hub.Notify(VotingHub.BallotTopic(ballot.Id));
+        Feed.Changed();
         return (opened, quorum);
     }
 
@@ -136,7 +143,7 @@ public sealed class BallotGrain(
 
         await AwaitDurableAsync(durable);
         durableVotes++;
-        hub.Notify(VotingHub.BallotTopic(ballot.Id));
+        Feed.Changed();
         return receipt;
     }
 
@@ -232,7 +239,7 @@ public sealed class BallotGrain(
         await GrainFactory.GetGrain<IAgendaGrain>(ballot.AssemblyId).BallotClosedAsync(ballot.AgendaItemId, ballot.Id);
         if (!fromDeadline && closed.Deadline is not null)
             await deadlines.CancelAsync(this.GetGrainId(), DeadlineName);
-        hub.Notify(VotingHub.BallotTopic(ballot.Id));
+        Feed.Changed();
         return (closed, result);
     }
 
@@ -246,9 +253,30 @@ public sealed class BallotGrain(
         return new BallotView(ballot, tallyNow, state.State.Result);
     }
 
+    private ChangeFeed Feed => feed ??= new(VotingHub.BallotTopic(this.GetPrimaryKeyString()), logger);
+
+    public Task WatchAsync(IChangeListener listener)
+    {
+        Feed.Watch(listener);
+        return Task.CompletedTask;
+    }
+
+    public Task UnwatchAsync(IChangeListener listener)
+    {
+        Feed.Unwatch(listener);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        quorumWatch?.Dispose();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
     private async Task<VotingRoll> CurrentRollAsync()
     {
         var assemblyId = Require().AssemblyId;
+        quorumWatch ??= hub.Subscribe(VotingHub.QuorumTopic(assemblyId));
         var version = hub.Version(VotingHub.QuorumTopic(assemblyId));
         if (roll is null || version != rollVersion)
         {

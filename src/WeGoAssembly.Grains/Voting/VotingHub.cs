@@ -1,19 +1,28 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using WeGoAssembly.Contracts.Assemblies;
+using WeGoAssembly.Contracts.Voting;
 
 namespace WeGoAssembly.Grains.Voting;
 
 /// <summary>
-/// Change notices for live streams, per topic ("quorum/{assemblyId}", "ballot/{ballotId}"): grains call
-/// <see cref="Notify"/> after a durable change. A notice costs the same however many watch: it moves the
+/// This node's change notices for live streams, per topic ("quorum/{assemblyId}", "ballot/{ballotId}"). While a topic
+/// has watchers here, the hub listens to its grain through Orleans (a grain observer, <see cref="IChangeListener"/>,
+/// renewed every <see cref="RenewEvery"/>), so a change of a grain on any node reaches the watchers on this one; the
+/// grain's notice lands in <see cref="Notify"/>. A notice costs the same however many watch: it moves the
 /// topic's version on and completes one shared signal. Watchers read the current state through
 /// <see cref="Watch.CurrentAsync"/>, one read per change shared by all of them, so thousands of watchers
 /// of a ballot make one grain call per change, not one each; a watcher busy writing skips the changes it
 /// missed and next gets the latest state, so nothing queues up behind a slow one. The version also lets
 /// a ballot grain see that the presence it cached is stale.
 /// </summary>
-public sealed class VotingHub
+public sealed partial class VotingHub(IGrainFactory grains, ILogger<VotingHub> logger) : IChangeListener
 {
+    /// <summary>How often a node renews its listening to a watched grain; also how soon it heals after the grain moved or reactivated.</summary>
+    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(20);
+
     private readonly ConcurrentDictionary<string, WatchedTopic> topics = new(StringComparer.Ordinal);
+    private IChangeListener? self;
 
     public static string QuorumTopic(string assemblyId) => "quorum/" + assemblyId;
 
@@ -47,9 +56,67 @@ public sealed class VotingHub
     {
         var t = topics.GetOrAdd(topic, static _ => new WatchedTopic());
         lock (t)
-            t.Watchers++;
+        {
+            if (++t.Watchers == 1 && WatchableOf(topic) is { } grain && t.Listening is null or { IsCompleted: true })
+                t.Listening = Task.Run(() => ListenAsync(topic, t, grain));
+        }
         return new Watch(t);
     }
+
+    Task IChangeListener.Changed(string topic)
+    {
+        Notify(topic);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Listens to the grain of <paramref name="topic"/> while the topic has watchers here.</summary>
+    private async Task ListenAsync(string topic, WatchedTopic t, IWatchable grain)
+    {
+        var listener = self ??= grains.CreateObjectReference<IChangeListener>(this);
+        while (Volatile.Read(ref t.Watchers) > 0)
+        {
+            try
+            {
+                await grain.WatchAsync(listener);
+                // Whatever changed before the grain knew of this node (the first time, or after it reactivated) is read now.
+                Notify(topic);
+            }
+            catch (Exception exception)
+            {
+                ListenFailed(logger, exception, topic);
+            }
+            await WaitWhileWatchedAsync(t, RenewEvery);
+        }
+        try
+        {
+            await grain.UnwatchAsync(listener);
+        }
+        catch (Exception exception)
+        {
+            ListenFailed(logger, exception, topic);
+        }
+        lock (t)
+        {
+            // A watcher came back while this loop was ending: listen again.
+            if (t.Watchers > 0)
+                t.Listening = Task.Run(() => ListenAsync(topic, t, grain));
+        }
+    }
+
+    // Sleeps for the period, waking early (every second) to stop once the last watcher is gone.
+    private static async Task WaitWhileWatchedAsync(WatchedTopic t, TimeSpan period)
+    {
+        for (var waited = TimeSpan.Zero; waited < period && Volatile.Read(ref t.Watchers) > 0; waited += TimeSpan.FromSeconds(1))
+            await Task.Delay(TimeSpan.FromSeconds(1));
+    }
+
+    private IWatchable? WatchableOf(string topic) =>
+        topic.StartsWith("quorum/", StringComparison.Ordinal) ? grains.GetGrain<IAssemblyGrain>(topic["quorum/".Length..])
+        : topic.StartsWith("ballot/", StringComparison.Ordinal) ? grains.GetGrain<IBallotGrain>(topic["ballot/".Length..])
+        : null;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listening to the changes of {Topic} failed; trying again shortly")]
+    private static partial void ListenFailed(ILogger logger, Exception exception, string topic);
 }
 
 /// <summary>A topic's version, its change signal and the state its watchers last read (guarded by locking the topic).</summary>
@@ -59,6 +126,8 @@ internal sealed class WatchedTopic
     public TaskCompletionSource Changed = NewSignal();
     public int Watchers;
     public (long Version, Task Read)? Current;
+    // The loop that keeps this node listening to the topic's grain (null for local topics).
+    public Task? Listening;
 
     // Continuations run on the thread pool, never inside the grain turn or batch completion that notified.
     public static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
