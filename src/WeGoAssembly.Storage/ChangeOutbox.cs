@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Threading.Channels;
 using WeGoAssembly.Contracts.Records;
 
 namespace WeGoAssembly.Storage;
@@ -9,10 +10,17 @@ namespace WeGoAssembly.Storage;
 /// entry id, the projection upserted only forwards, the mark removed when the activation ends — in one transaction,
 /// so a replay after a crash changes nothing that was already written.
 /// </summary>
-public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOutbox, IProjectionReader
+public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOutbox, IProjectionReader, IAsyncDisposable
 {
+    /// <summary>Most commits written in one transaction.</summary>
+    public const int MaxBatch = 1024;
+
+    private readonly Channel<PendingCommit> queue = Channel.CreateUnbounded<PendingCommit>(new() { SingleReader = true });
+    private Task? writer;
+
     public async Task MarkAsync(string grainKind, string key)
     {
+        using var turn = await WriterTurnAsync();
         await using var connection = await connections.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         // Fenced too: the mark comes before the grain's state is written, so a node that lost the database stores nothing.
@@ -26,12 +34,60 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
 
     public virtual bool FencesEveryChange => false;
 
-    public async Task CommitAsync(string grainKind, string key, IReadOnlyList<PendingAudit> audit, ProjectionRow? projection, bool releaseMark)
+    /// <summary>
+    /// Queues the commit and completes when it is stored. Commits queued while one transaction runs share the next
+    /// (group commit, as the vote ledger does): under load many grains' changes cost one fsync. A failed transaction
+    /// fails every commit in it; each grain keeps its entries and mark and appends them later.
+    /// </summary>
+    public Task CommitAsync(string grainKind, string key, IReadOnlyList<PendingAudit> audit, ProjectionRow? projection, bool releaseMark)
     {
+        var pending = new PendingCommit(grainKind, key, audit, projection, releaseMark);
+        if (writer is null)
+        {
+            lock (queue)
+                writer ??= Task.Run(RunCommitsAsync);
+        }
+        if (!queue.Writer.TryWrite(pending))
+            pending.TrySetException(new ObjectDisposedException(nameof(ChangeOutbox), "The change outbox is shutting down."));
+        return pending.Task;
+    }
+
+    private async Task RunCommitsAsync()
+    {
+        var batch = new List<PendingCommit>(MaxBatch);
+        while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var pending))
+                batch.Add(pending);
+            try
+            {
+                await WriteBatchAsync(batch).ConfigureAwait(false);
+                foreach (var pending in batch)
+                    pending.TrySetResult();
+            }
+            catch (Exception exception)
+            {
+                foreach (var pending in batch)
+                    pending.TrySetException(exception);
+            }
+        }
+    }
+
+    private async Task WriteBatchAsync(List<PendingCommit> batch)
+    {
+        using var turn = await WriterTurnAsync();
         await using var connection = await connections.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await FenceAsync(connection, transaction);
-        foreach (var entry in audit)
+        foreach (var commit in batch)
+            await WriteAsync(connection, transaction, commit);
+        await transaction.CommitAsync();
+    }
+
+    private async Task WriteAsync(DbConnection connection, DbTransaction transaction, PendingCommit commit)
+    {
+        foreach (var entry in commit.Audit)
         {
             await using var insert = Command(connection, transaction, """
                 INSERT INTO audit_event (entry_id, recorded_at, actor, action, subject, details)
@@ -42,7 +98,7 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
                 ("@subject", entry.Record.Subject), ("@details", entry.Record.Details));
             await insert.ExecuteNonQueryAsync();
         }
-        if (projection is not null)
+        if (commit.Projection is { } projection)
         {
             // Only forwards: a replay of an older version never overwrites a newer row.
             await using var upsert = Command(connection, transaction, """
@@ -52,13 +108,12 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
                 """, ("@kind", projection.Kind), ("@key", projection.Key), ("@version", projection.Version), ("@json", projection.Json));
             await upsert.ExecuteNonQueryAsync();
         }
-        if (releaseMark)
+        if (commit.ReleaseMark)
         {
             await using var unmark = Command(connection, transaction, "DELETE FROM outbox_mark WHERE grain_kind = @kind AND grain_key = @key",
-                ("@kind", grainKind), ("@key", key));
+                ("@kind", commit.GrainKind), ("@key", commit.Key));
             await unmark.ExecuteNonQueryAsync();
         }
-        await transaction.CommitAsync();
     }
 
     public async Task<IReadOnlyList<MarkedGrain>> MarkedAsync(CancellationToken ct)
@@ -84,6 +139,28 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
             rows.Add((reader.GetString(0), reader.GetString(1)));
         return rows;
     }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        if (writer is not null)
+            await writer.ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+
+    // Continuations run asynchronously: completing a batch must not run its callers inline on the writer loop.
+    private sealed class PendingCommit(string grainKind, string key, IReadOnlyList<PendingAudit> audit, ProjectionRow? projection, bool releaseMark)
+        : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public string GrainKind { get; } = grainKind;
+        public string Key { get; } = key;
+        public IReadOnlyList<PendingAudit> Audit { get; } = audit;
+        public ProjectionRow? Projection { get; } = projection;
+        public bool ReleaseMark { get; } = releaseMark;
+    }
+
+    /// <summary>Waits for the process's turn to write, where the database takes one writer at a time (SQLite); null otherwise.</summary>
+    protected virtual ValueTask<IDisposable?> WriterTurnAsync() => ValueTask.FromResult<IDisposable?>(null);
 
     /// <summary>The value to bind for recorded_at.</summary>
     protected abstract object TimeValue(DateTimeOffset time);

@@ -61,7 +61,7 @@ public sealed class GrainCluster : IAsyncDisposable
             {
                 o.Invariant = postgres ? "Npgsql" : "System.Data.SQLite";
                 o.ConnectionString = postgres ? connection : $"Data Source={connection}";
-                o.GrainStorageSerializer = new JsonGrainStorageSerializer();
+                o.GrainStorageSerializer = new GrainStateJsonSerializer();
             });
             silo.Services.AddSingleton(TimeProvider.System);
             if (postgres)

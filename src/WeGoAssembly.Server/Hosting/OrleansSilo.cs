@@ -2,13 +2,19 @@ using System.Net;
 using System.Net.Sockets;
 using Orleans.Configuration;
 using WeGoAssembly.Grains.Storage;
+using Orleans.Providers;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 using WeGoAssembly.Storage;
+using WeGoAssembly.Storage.Sqlite;
 
 namespace WeGoAssembly.Server.Hosting;
 
 /// <summary>The Orleans silo co-hosted in the server: clustering, grain storage, activation lifetime.</summary>
 public static class OrleansSilo
 {
+    private const string AdoNetOnSqlite = "AdoNetSqlite";
+
     /// <summary>Stored with every grain state row: the service's name, the same on every node and across restarts.</summary>
     public const string ServiceId = "wegoassembly";
 
@@ -16,7 +22,7 @@ public static class OrleansSilo
     /// One silo on loopback (localhost clustering), its grain state in Orleans' ADO.NET table of the storage database:
     /// SQLite through Microsoft.Data.Sqlite (Orleans' invariant "System.Data.SQLite" maps to it), or PostgreSQL
     /// (invariant "Npgsql"). The tables come from our migrator (deploy/sql/orleans), applied before the silo starts.
-    /// Grain state is JSON (<see cref="JsonGrainStorageSerializer"/>).
+    /// Grain state is JSON (<see cref="GrainStateJsonSerializer"/>).
     /// </summary>
     public static WebApplicationBuilder AddOrleansSilo(this WebApplicationBuilder builder, WeGoOptions options)
     {
@@ -29,12 +35,16 @@ public static class OrleansSilo
                 gatewayPort: 0,
                 serviceId: ServiceId,
                 clusterId: ServiceId);
-            silo.AddAdoNetGrainStorageAsDefault(storage =>
+            // On SQLite under its own name, wrapped as the default by SqliteGrainStorage (one writer at a time).
+            silo.AddAdoNetGrainStorage(postgres ? ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME : AdoNetOnSqlite, storage =>
             {
                 storage.Invariant = postgres ? "Npgsql" : "System.Data.SQLite";
                 storage.ConnectionString = postgres ? options.PostgresConnectionString : SqliteConnectionString(options.SqlitePath);
-                storage.GrainStorageSerializer = new JsonGrainStorageSerializer();
+                storage.GrainStorageSerializer = new GrainStateJsonSerializer();
             });
+            if (!postgres)
+                silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, static (sp, _) => new SqliteGrainStorage(
+                    sp.GetRequiredKeyedService<IGrainStorage>(AdoNetOnSqlite), sp.GetRequiredService<SqliteConnectionFactory>()));
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = options.GrainIdleTimeout);
         });
         return builder;
@@ -50,10 +60,23 @@ public static class OrleansSilo
         DefaultTimeout = 30,
     }.ToString();
 
+    // Below Linux's ephemeral range (32768-60999), where the ports the system hands out for "any free port" (Kestrel's,
+    // other servers' in tests) come from: a port picked there could be taken by one of them before the silo binds it.
     private static int FreeLoopbackPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException) when (attempt < 100)
+            {
+                // taken: try another
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory, IDisposable
     private const int BusyTimeoutMilliseconds = 30_000;
 
     private readonly string connectionString;
+    private readonly SemaphoreSlim writer = new(1, 1);
     private volatile bool walEnabled;
 
     public SqliteConnectionFactory(string path)
@@ -53,6 +54,29 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory, IDisposable
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Waits for this process's turn to write the file; dispose to pass it on. SQLite takes one writer at a time, and a
+    /// connection that finds the file busy is retried by Microsoft.Data.Sqlite after sleeping 150 ms: queueing the
+    /// process's writers here (Orleans' grain state writes, the outbox, the vote ledger) turns those sleeps into a wait
+    /// of one short transaction.
+    /// </summary>
+    public async ValueTask<IDisposable> WriterTurnAsync(CancellationToken ct = default)
+    {
+        await writer.WaitAsync(ct);
+        return new Turn(writer);
+    }
+
+    private sealed class Turn(SemaphoreSlim writer) : IDisposable
+    {
+        private int released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+                writer.Release();
         }
     }
 

@@ -36,6 +36,7 @@ public sealed class SqliteBallotLedger(SqliteConnectionFactory connections, ILog
             addTally.Parameters.Add(new SqliteParameter("$n", SqliteType.Integer));
         }
 
+        using var turn = await connections.WriterTurnAsync(ct);
         await using var transaction = connection.BeginTransaction(deferred: false);   // BEGIN IMMEDIATE: take the write lock up front
         insertVoter!.Transaction = transaction;
         addTally!.Transaction = transaction;
