@@ -113,6 +113,7 @@ public static partial class WeGoAssemblyHost
             // scheduler, created (its tables validated) but not started.
             await app.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler(app.Lifetime.ApplicationStopping);
             await lease.WaitUntilActiveAsync(app.Lifetime.ApplicationStopping);
+            await OrleansSilo.RetireOtherSilosAsync(app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), app.Lifetime.ApplicationStopping);
         }
 
         // The pipeline: gRPC-Web translated to gRPC, then who is calling, then the endpoints of both ports.
