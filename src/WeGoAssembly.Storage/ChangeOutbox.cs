@@ -18,19 +18,8 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
     private readonly Channel<PendingCommit> queue = Channel.CreateUnbounded<PendingCommit>(new() { SingleReader = true });
     private Task? writer;
 
-    public async Task MarkAsync(string grainKind, string key)
-    {
-        using var turn = await WriterTurnAsync();
-        await using var connection = await connections.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        // Fenced too: the mark comes before the grain's state is written, so a node that lost the database stores nothing.
-        await FenceAsync(connection, transaction);
-        await using (var command = Command(connection, transaction, """
-            INSERT INTO outbox_mark (grain_kind, grain_key) VALUES (@kind, @key) ON CONFLICT (grain_kind, grain_key) DO NOTHING
-            """, ("@kind", grainKind), ("@key", key)))
-            await command.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
-    }
+    /// <summary>Queued like a commit (<see cref="CommitAsync"/>), so marks share transactions too; completes once the mark is stored.</summary>
+    public Task MarkAsync(string grainKind, string key) => Enqueue(new PendingCommit(grainKind, key, [], null, ReleaseMark: false, Mark: true));
 
     public virtual bool FencesEveryChange => false;
 
@@ -39,9 +28,11 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
     /// (group commit, as the vote ledger does): under load many grains' changes cost one fsync. A failed transaction
     /// fails every commit in it; each grain keeps its entries and mark and appends them later.
     /// </summary>
-    public Task CommitAsync(string grainKind, string key, IReadOnlyList<PendingAudit> audit, ProjectionRow? projection, bool releaseMark)
+    public Task CommitAsync(string grainKind, string key, IReadOnlyList<PendingAudit> audit, ProjectionRow? projection, bool releaseMark) =>
+        Enqueue(new PendingCommit(grainKind, key, audit, projection, releaseMark, Mark: false));
+
+    private Task Enqueue(PendingCommit pending)
     {
-        var pending = new PendingCommit(grainKind, key, audit, projection, releaseMark);
         if (writer is null)
         {
             lock (queue)
@@ -87,6 +78,14 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
 
     private async Task WriteAsync(DbConnection connection, DbTransaction transaction, PendingCommit commit)
     {
+        if (commit.Mark)
+        {
+            // Fenced with the batch: the mark comes before the grain's state is written, so a node that lost the database stores nothing.
+            await using var mark = Command(connection, transaction, """
+                INSERT INTO outbox_mark (grain_kind, grain_key) VALUES (@kind, @key) ON CONFLICT (grain_kind, grain_key) DO NOTHING
+                """, ("@kind", commit.GrainKind), ("@key", commit.Key));
+            await mark.ExecuteNonQueryAsync();
+        }
         foreach (var entry in commit.Audit)
         {
             await using var insert = Command(connection, transaction, """
@@ -149,14 +148,15 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
     }
 
     // Continuations run asynchronously: completing a batch must not run its callers inline on the writer loop.
-    private sealed class PendingCommit(string grainKind, string key, IReadOnlyList<PendingAudit> audit, ProjectionRow? projection, bool releaseMark)
+    private sealed class PendingCommit(string grainKind, string key, IReadOnlyList<PendingAudit> audit, ProjectionRow? projection, bool ReleaseMark, bool Mark)
         : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public string GrainKind { get; } = grainKind;
         public string Key { get; } = key;
         public IReadOnlyList<PendingAudit> Audit { get; } = audit;
         public ProjectionRow? Projection { get; } = projection;
-        public bool ReleaseMark { get; } = releaseMark;
+        public bool ReleaseMark { get; } = ReleaseMark;
+        public bool Mark { get; } = Mark;
     }
 
     /// <summary>Waits for the process's turn to write, where the database takes one writer at a time (SQLite); null otherwise.</summary>
