@@ -55,7 +55,7 @@ int[] checkpoints = [delegates / 10, delegates / 2, delegates];
 
 Console.WriteLine("DelegateScale: the set-up of an assembly (register, review, badge, check in) over the public gRPC API");
 Console.WriteLine($"command: dotnet run -c Release --project bench/DelegateScale -- {string.Join(' ', args)}");
-Console.WriteLine($"machine: {Environment.ProcessorCount} cores ({CpuModel()}), {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+Console.WriteLine($"machine: {WeGoAssembly.Bench.Machine.Describe()}");
 if (File.Exists("/proc/loadavg"))
     Console.WriteLine($"load average (1, 5, 15 min) at start: {string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3))} (other work on the machine slows the timings)");
 Console.WriteLine($"load: {delegates:N0} delegates of {cities:N0} Full member cities ({PerCity} each: 1 voting delegate (head), 1 alternate, 4 advisors, 4 observers), " +
@@ -308,18 +308,6 @@ static async Task<string> PostgresVersionAsync(string connectionString)
     return (string)(await command.ExecuteScalarAsync())!;
 }
 
-static string CpuModel()
-{
-    try
-    {
-        var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
-        return line?.Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
-    }
-    catch (IOException)
-    {
-        return RuntimeInformation.ProcessArchitecture.ToString();
-    }
-}
 
 partial class Program
 {

@@ -10,7 +10,7 @@ const int Participants = 10_000, Delegations = 150, Choices = 5, TimedRuns = 5, 
 
 Console.WriteLine("Site-visit assignment benchmark");
 Console.WriteLine("command: dotnet run -c Release --project bench/SiteVisitAssignment");
-Console.WriteLine($"machine: {Environment.ProcessorCount} cores ({CpuModel()}), {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+Console.WriteLine($"machine: {WeGoAssembly.Bench.Machine.Describe()}");
 if (File.Exists("/proc/loadavg"))
     Console.WriteLine($"load average (1, 5, 15 min) at start: {string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3))} (other work on the machine slows the timings)");
 #if DEBUG
@@ -143,15 +143,3 @@ static int Draw(double[] weights, double total, Random random)
     return weights.Length - 1;
 }
 
-static string CpuModel()
-{
-    try
-    {
-        var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
-        return line?.Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
-    }
-    catch (IOException)
-    {
-        return RuntimeInformation.ProcessArchitecture.ToString();
-    }
-}
