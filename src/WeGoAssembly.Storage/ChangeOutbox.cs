@@ -57,10 +57,25 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
                 foreach (var pending in batch)
                     pending.TrySetResult();
             }
+            catch (Exception) when (batch.Count > 1)
+            {
+                // One commit the database refuses must not fail the others: each again on its own.
+                foreach (var pending in batch)
+                {
+                    try
+                    {
+                        await WriteBatchAsync([pending]).ConfigureAwait(false);
+                        pending.TrySetResult();
+                    }
+                    catch (Exception exception)
+                    {
+                        pending.TrySetException(exception);
+                    }
+                }
+            }
             catch (Exception exception)
             {
-                foreach (var pending in batch)
-                    pending.TrySetException(exception);
+                batch[0].TrySetException(exception);
             }
         }
     }

@@ -44,10 +44,16 @@ public sealed partial class AssemblyGrain
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // Give back the unused rest of the reservation, so that numbering goes on without a gap after a clean stop.
-        if (badgesHandedOut < state.State.BadgesIssued)
-            await state.WriteStateAsync(state.State with { BadgesIssued = badgesHandedOut });
-        await base.OnDeactivateAsync(reason, cancellationToken);
+        try
+        {
+            // Give back the unused rest of the reservation, so that numbering goes on without a gap after a clean stop.
+            if (badgesHandedOut < state.State.BadgesIssued)
+                await state.WriteStateAsync(state.State with { BadgesIssued = badgesHandedOut });
+        }
+        finally
+        {
+            await base.OnDeactivateAsync(reason, cancellationToken);
+        }
     }
 
     public Task ReportVoterPresenceAsync(string memberCityId, VoterPresence report)

@@ -95,6 +95,8 @@ public sealed partial class AssemblyGrain(
     private void QuorumChanged()
     {
         roll = null;
+        // This node's hub at once (a revoked proxy must not vote on a ballot here a moment later), the other nodes by message.
+        hub.Notify(Voting.VotingHub.QuorumTopic(this.GetPrimaryKeyString()));
         Feed.Changed();
     }
 

@@ -42,13 +42,16 @@ public sealed partial class AuditedState<TState>(
 
     // Whether this activation has marked the grain (and not released the mark).
     private bool marked;
+    // A write failed without a definite refusal: it may have been stored (with entries memory no longer holds), so the
+    // mark stays for the start-up sweep, which replays from what was stored.
+    private bool uncertain;
 
     /// <summary>Appends what the outbox holds (after a crash); with <paramref name="always"/>, also refreshes the projection and releases the mark.</summary>
     public Task ReplayAsync(bool always = false) =>
         always ? CommitAsync(release: true) : stored.State.Outbox.Count > 0 ? CommitAsync(release: !marked) : Task.CompletedTask;
 
     /// <summary>At the end of the activation: commits what is pending and releases the mark.</summary>
-    public Task ReleaseAsync() => marked ? CommitAsync(release: true) : Task.CompletedTask;
+    public Task ReleaseAsync() => marked ? CommitAsync(release: !uncertain) : Task.CompletedTask;
 
     private async Task WriteAsync(TState next, AuditRecord? audit)
     {
@@ -64,9 +67,10 @@ public sealed partial class AuditedState<TState>(
         {
             await stored.WriteStateAsync();
         }
-        catch
+        catch (Exception exception)
         {
             stored.State = previous;
+            uncertain |= exception is not Orleans.Storage.InconsistentStateException;
             throw;
         }
         await CommitAsync(release: false);

@@ -51,6 +51,8 @@ public sealed class BallotGrain(
     private bool ledgerFailed;
     // Set for the whole of a close, before its first await: votes arriving meanwhile are refused, not half-counted.
     private bool closing;
+    // Set while the opening is being stored: the state in memory says Open before the write has succeeded.
+    private bool opening;
 
     // Who may vote, as the assembly grain last said; refreshed when its quorum topic moved on.
     private VotingRoll? roll;
@@ -104,8 +106,16 @@ public sealed class BallotGrain(
                 $"Quorum is not met, so ballot {ballot.Id} cannot open: {quorum.Present} present of {quorum.Eligible} voting-eligible members, {quorum.Required} required.");
         await GrainFactory.GetGrain<IAgendaGrain>(ballot.AssemblyId).BallotOpenedAsync(ballot.AgendaItemId, ballot.Id);
         var opened = ballot with { Status = BallotStatus.Open, OpenedAt = now, Deadline = deadline };
-        await state.WriteStateAsync(state.State with { Ballot = opened }, new AuditRecord(actor, "ballot.opened", Subject,
-            AuditDetails.Of(new { deadline, quorum = new { quorum.Present, quorum.Eligible, quorum.Required } })));
+        opening = true;
+        try
+        {
+            await state.WriteStateAsync(state.State with { Ballot = opened }, new AuditRecord(actor, "ballot.opened", Subject,
+                AuditDetails.Of(new { deadline, quorum = new { quorum.Present, quorum.Eligible, quorum.Required } })));
+        }
+        finally
+        {
+            opening = false;
+        }
         if (deadline is { } at)
             await deadlines.ScheduleAsync(this.GetGrainId(), DeadlineName, at);
         Feed.Changed();
@@ -154,9 +164,9 @@ public sealed class BallotGrain(
         var ballot = Require();
         if (byKey.TryGetValue(idempotencyKey, out var earlier))
             return earlier;
-        if (ballot.Status != BallotStatus.Open || closing)
+        if (ballot.Status != BallotStatus.Open || closing || opening)
             throw new DomainException(DomainErrorKind.StateConflict,
-                ballot.Status == BallotStatus.Draft ? $"Ballot {ballot.Id} is not open yet." : $"Ballot {ballot.Id} is closed; no more votes are taken.");
+                ballot.Status == BallotStatus.Draft || opening ? $"Ballot {ballot.Id} is not open yet." : $"Ballot {ballot.Id} is closed; no more votes are taken.");
         if (voter.AssemblyId != ballot.AssemblyId)
             throw new DomainException(DomainErrorKind.Forbidden, $"You are a participant of \"{voter.AssemblyId}\"; ballot {ballot.Id} is of \"{ballot.AssemblyId}\".");
         return null;
@@ -187,8 +197,10 @@ public sealed class BallotGrain(
 
     public async Task DeadlineDueAsync(string name, DateTimeOffset dueTime)
     {
-        // At least once, perhaps stale: only the ballot's current deadline, once passed, closes it.
-        if (name == DeadlineName && state.State.Ballot is { Status: BallotStatus.Open, Deadline: { } deadline } && deadline <= clock.GetUtcNow() && !closing)
+        // At least once, perhaps stale: only the ballot's current deadline closes it — once passed, or when this is its
+        // own delivery (a timer may fire a few milliseconds early); a delivery for a deadline since moved later does nothing.
+        if (name == DeadlineName && state.State.Ballot is { Status: BallotStatus.Open, Deadline: { } deadline } && !closing
+            && (deadline <= clock.GetUtcNow() || deadline <= dueTime))
             await CloseCoreAsync("system", fromDeadline: true);
     }
 

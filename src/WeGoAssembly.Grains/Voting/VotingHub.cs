@@ -57,7 +57,7 @@ public sealed partial class VotingHub(IGrainFactory grains, ILogger<VotingHub> l
         var t = topics.GetOrAdd(topic, static _ => new WatchedTopic());
         lock (t)
         {
-            if (++t.Watchers == 1 && WatchableOf(topic) is { } grain && t.Listening is null or { IsCompleted: true })
+            if (++t.Watchers == 1 && t.Listening is null && WatchableOf(topic) is { } grain)
                 t.Listening = Task.Run(() => ListenAsync(topic, t, grain));
         }
         return new Watch(t);
@@ -97,9 +97,8 @@ public sealed partial class VotingHub(IGrainFactory grains, ILogger<VotingHub> l
         }
         lock (t)
         {
-            // A watcher came back while this loop was ending: listen again.
-            if (t.Watchers > 0)
-                t.Listening = Task.Run(() => ListenAsync(topic, t, grain));
+            // A watcher came back while this loop was ending: listen again; otherwise the next first watcher starts a loop.
+            t.Listening = t.Watchers > 0 ? Task.Run(() => ListenAsync(topic, t, grain)) : null;
         }
     }
 

@@ -27,11 +27,28 @@ public sealed partial class StartupWork(
     private async Task ReplayMarkedAsync(CancellationToken ct)
     {
         var marked = await outbox.MarkedAsync(ct);
-        foreach (var grain in marked)
-            await grains.GetGrain<IAuditedGrain>(GrainId.Create(grain.GrainKind, grain.Key)).ReplayOutboxAsync();
+        // Assemblies last: an assembly rebuilds its presence from the delegations' projections when it activates.
+        foreach (var wave in marked.GroupBy(g => g.GrainKind == "assembly").OrderBy(w => w.Key))
+        {
+            await Parallel.ForEachAsync(wave, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (grain, _) =>
+            {
+                try
+                {
+                    await grains.GetGrain<IAuditedGrain>(GrainId.Create(grain.GrainKind, grain.Key)).ReplayOutboxAsync();
+                }
+                catch (Exception exception)
+                {
+                    // Its mark stays: the next start, or the grain's next activation, tries again; the others go on.
+                    ReplayFailed(logger, exception, grain.GrainKind, grain.Key);
+                }
+            });
+        }
         if (marked.Count > 0)
             Replayed(logger, marked.Count);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Replaying the change outbox of {GrainKind}/{Key} failed; its mark stays")]
+    private static partial void ReplayFailed(ILogger logger, Exception exception, string grainKind, string key);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replayed the change outbox of {Count} grains left marked by an earlier run")]
     private static partial void Replayed(ILogger logger, int count);
