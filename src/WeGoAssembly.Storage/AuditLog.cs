@@ -74,31 +74,31 @@ public abstract class AuditLog(IDbConnectionFactory connections)
         await using var command = connection.CreateCommand();
         // The WHERE clause is assembled from fixed fragments only; every value is a parameter.
         var where = new StringBuilder(position);
-        Add(command, "@position", positionValue);
+        Sql.AddParameter(command, "@position", positionValue);
         if (!string.IsNullOrEmpty(query.Actor))
         {
             where.Append(" AND actor = @actor");
-            Add(command, "@actor", query.Actor);
+            Sql.AddParameter(command, "@actor", query.Actor);
         }
         if (!string.IsNullOrEmpty(query.ActionPrefix))
         {
             where.Append(" AND ").Append(StartsWith("action", "@action_prefix"));
-            Add(command, "@action_prefix", query.ActionPrefix);
+            Sql.AddParameter(command, "@action_prefix", query.ActionPrefix);
         }
         if (!string.IsNullOrEmpty(query.SubjectPrefix))
         {
             where.Append(" AND ").Append(StartsWith("subject", "@subject_prefix"));
-            Add(command, "@subject_prefix", query.SubjectPrefix);
+            Sql.AddParameter(command, "@subject_prefix", query.SubjectPrefix);
         }
         if (query.Since is { } since)
         {
             where.Append(" AND recorded_at >= @since");
-            Add(command, "@since", TimeParameter(since));
+            Sql.AddParameter(command, "@since", TimeParameter(since));
         }
         if (query.Until is { } until)
         {
             where.Append(" AND recorded_at < @until");
-            Add(command, "@until", TimeParameter(until));
+            Sql.AddParameter(command, "@until", TimeParameter(until));
         }
         command.CommandText = $"""
             SELECT sequence, recorded_at, actor, action, subject, details FROM audit_event
@@ -106,7 +106,7 @@ public abstract class AuditLog(IDbConnectionFactory connections)
             ORDER BY sequence {direction}
             LIMIT @limit
             """;
-        Add(command, "@limit", limit);
+        Sql.AddParameter(command, "@limit", limit);
 
         var entries = new List<AuditEntry>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -116,13 +116,5 @@ public abstract class AuditLog(IDbConnectionFactory connections)
                 reader.GetInt64(0), ReadTime(reader, 1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
         }
         return entries;
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }

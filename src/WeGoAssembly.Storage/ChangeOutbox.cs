@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Threading.Channels;
+using static WeGoAssembly.Storage.Sql;
 using WeGoAssembly.Contracts.Records;
 
 namespace WeGoAssembly.Storage;
@@ -183,18 +184,4 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
     /// <summary>Refuses the commit when this node no longer holds the database (PostgreSQL's node lease).</summary>
     protected virtual Task FenceAsync(DbConnection connection, DbTransaction transaction) => Task.CompletedTask;
 
-    protected static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-        return command;
-    }
 }

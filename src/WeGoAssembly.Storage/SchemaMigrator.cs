@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Reflection;
 using Microsoft.Extensions.Logging;
+using static WeGoAssembly.Storage.Sql;
 
 namespace WeGoAssembly.Storage;
 
@@ -72,14 +73,6 @@ public abstract partial class SchemaMigrator(IDbConnectionFactory connections, s
     /// <summary>SQL expression for the current UTC time.</summary>
     protected abstract string NowSql { get; }
 
-    protected static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
-
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken ct)
     {
         await using var command = Command(connection, transaction, sql);
@@ -93,13 +86,6 @@ public abstract partial class SchemaMigrator(IDbConnectionFactory connections, s
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 
     private static List<SchemaScript> LoadScripts(string folder)
     {

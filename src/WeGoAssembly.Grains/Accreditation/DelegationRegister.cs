@@ -18,8 +18,6 @@ public sealed record DelegationPage(IReadOnlyList<Delegation> Delegations, strin
 /// </summary>
 public sealed class DelegationRegister(Projections projections, IGrainFactory grains, MemberRegister members)
 {
-    private const int ScanBatch = 200;
-
     public async Task<DelegationPage> ListAsync(string assemblyId, AccreditationStatus? status, string? afterMemberCityId, int pageSize, CancellationToken ct)
     {
         var proxies = await grains.GetGrain<IAssemblyGrain>(assemblyId).GetProxiesAsync(includeRevoked: false);
@@ -74,21 +72,8 @@ public sealed class DelegationRegister(Projections projections, IGrainFactory gr
         string assemblyId, string? afterMemberCityId, [EnumeratorCancellation] CancellationToken ct)
     {
         var prefix = assemblyId + "/";
-        var after = prefix + (afterMemberCityId ?? "");
-        while (true)
-        {
-            var read = 0;
-            await foreach (var (key, state) in projections.ScanAsync<DelegationState>(DelegationGrain.TypeName, after, ScanBatch, ct))
-            {
-                if (!key.StartsWith(prefix, StringComparison.Ordinal))
-                    yield break;
-                read++;
-                after = key;
-                yield return (key[prefix.Length..], state);
-            }
-            if (read < ScanBatch)
-                yield break;
-        }
+        await foreach (var (key, state) in projections.ScanAsync<DelegationState>(DelegationGrain.TypeName, prefix + (afterMemberCityId ?? ""), prefix, ct))
+            yield return (key[prefix.Length..], state);
     }
 
     private async Task<Assembly> RequireAssemblyAsync(string assemblyId) =>

@@ -13,8 +13,6 @@ public sealed record StaffPage(IReadOnlyList<StaffAccount> Accounts, string? Con
 /// </summary>
 public sealed class StaffDirectory(Projections projections)
 {
-    private const int ScanBatch = 500;
-
     public async Task<StaffPage> ListAsync(string? after, int pageSize, CancellationToken ct)
     {
         var page = new List<StaffAccount>(pageSize);
@@ -37,18 +35,10 @@ public sealed class StaffDirectory(Projections projections)
 
     public async IAsyncEnumerable<StaffAccount> StreamAsync(string? after, [EnumeratorCancellation] CancellationToken ct)
     {
-        while (true)
+        await foreach (var (_, state) in projections.ScanAsync<StaffAccountState>(StaffAccountGrain.TypeName, after, ct: ct))
         {
-            var read = 0;
-            await foreach (var (key, state) in projections.ScanAsync<StaffAccountState>(StaffAccountGrain.TypeName, after, ScanBatch, ct))
-            {
-                read++;
-                after = key;
-                if (state.Account is { } account)
-                    yield return account;
-            }
-            if (read < ScanBatch)
-                yield break;
+            if (state.Account is { } account)
+                yield return account;
         }
     }
 }

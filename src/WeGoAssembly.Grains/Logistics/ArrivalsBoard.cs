@@ -13,8 +13,6 @@ namespace WeGoAssembly.Grains.Logistics;
 /// </summary>
 public sealed class ArrivalsBoard(Projections projections, IGrainFactory grains, DelegationRegister delegations)
 {
-    private const int ScanBatch = 500;
-
     public async Task<IReadOnlyList<ArrivalGroup>> ListAsync(
         string assemblyId, TimeSpan? window, DateTimeOffset? from, DateTimeOffset? until, bool pickupOnly, CancellationToken ct)
     {
@@ -30,28 +28,16 @@ public sealed class ArrivalsBoard(Projections projections, IGrainFactory grains,
 
         var arrivals = new List<ArrivingParticipant>();
         var prefix = assemblyId + "/";
-        var after = prefix;
-        while (true)
+        await foreach (var (_, state) in projections.ScanAsync<ItineraryState>(ItineraryGrain.TypeName, prefix, prefix, ct))
         {
-            var read = 0;
-            await foreach (var (key, state) in projections.ScanAsync<ItineraryState>(ItineraryGrain.TypeName, after, ScanBatch, ct))
-            {
-                if (!key.StartsWith(prefix, StringComparison.Ordinal))
-                    goto done;
-                read++;
-                after = key;
-                if (state.Itinerary is not { Arrival: { } flight } itinerary)
-                    continue;
-                if ((from is { } f && flight.ScheduledAt < f) || (until is { } u && flight.ScheduledAt >= u) || (pickupOnly && !itinerary.NeedsAirportPickup))
-                    continue;
-                var person = people.GetValueOrDefault(itinerary.ParticipantId);
-                arrivals.Add(new ArrivingParticipant(itinerary.ParticipantId, person?.GivenName ?? "", person?.FamilyName ?? "",
-                    person?.MemberCityId ?? "", flight, itinerary.NeedsAirportPickup));
-            }
-            if (read < ScanBatch)
-                break;
+            if (state.Itinerary is not { Arrival: { } flight } itinerary)
+                continue;
+            if ((from is { } f && flight.ScheduledAt < f) || (until is { } u && flight.ScheduledAt >= u) || (pickupOnly && !itinerary.NeedsAirportPickup))
+                continue;
+            var person = people.GetValueOrDefault(itinerary.ParticipantId);
+            arrivals.Add(new ArrivingParticipant(itinerary.ParticipantId, person?.GivenName ?? "", person?.FamilyName ?? "",
+                person?.MemberCityId ?? "", flight, itinerary.NeedsAirportPickup));
         }
-        done:
         return ArrivalWindows.Group(arrivals, length, zone);
     }
 }

@@ -22,8 +22,6 @@ public sealed record MemberPage(IReadOnlyList<MemberCity> Members, string? Conti
 /// </summary>
 public sealed class MemberRegister(Projections projections)
 {
-    private const int ScanBatch = 500;
-
     public async Task<MemberPage> ListAsync(MemberFilter filter, string? after, int pageSize, CancellationToken ct)
     {
         var page = new List<MemberCity>(pageSize);
@@ -38,18 +36,10 @@ public sealed class MemberRegister(Projections projections)
 
     public async IAsyncEnumerable<MemberCity> StreamAsync(MemberFilter filter, string? after, [EnumeratorCancellation] CancellationToken ct)
     {
-        while (true)
+        await foreach (var (_, state) in projections.ScanAsync<MemberCityState>(MemberCityGrain.TypeName, after, ct: ct))
         {
-            var read = 0;
-            await foreach (var (key, state) in projections.ScanAsync<MemberCityState>(MemberCityGrain.TypeName, after, ScanBatch, ct))
-            {
-                read++;
-                after = key;
-                if (state.Member is { } member && filter.Matches(member))
-                    yield return member;
-            }
-            if (read < ScanBatch)
-                yield break;
+            if (state.Member is { } member && filter.Matches(member))
+                yield return member;
         }
     }
 }

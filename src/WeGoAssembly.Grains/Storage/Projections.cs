@@ -9,21 +9,26 @@ public sealed class Projections(IProjectionReader reader)
 {
     private const int PageSize = 500;
 
-    /// <summary>Rows of <paramref name="kind"/> with key &gt; <paramref name="afterKey"/>, in ordinal key order, a page at a time.</summary>
+    /// <summary>
+    /// Rows of <paramref name="kind"/> with key &gt; <paramref name="afterKey"/> (and, with <paramref name="prefix"/>, only keys
+    /// starting with it), in ordinal key order, read a page at a time so no connection is held while the caller works.
+    /// </summary>
     public async IAsyncEnumerable<(string Key, TState State)> ScanAsync<TState>(
-        string kind, string? afterKey = null, int limit = int.MaxValue, [EnumeratorCancellation] CancellationToken ct = default)
+        string kind, string? afterKey = null, string? prefix = null, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        var remaining = limit;
-        while (remaining > 0)
+        if (prefix is not null && string.CompareOrdinal(afterKey ?? "", prefix) < 0)
+            afterKey = prefix;
+        while (true)
         {
-            var size = Math.Min(remaining, PageSize);
-            var page = await reader.ReadPageAsync(kind, afterKey, size, ct);
+            var page = await reader.ReadPageAsync(kind, afterKey, PageSize, ct);
             foreach (var (key, json) in page)
+            {
+                if (prefix is not null && !key.StartsWith(prefix, StringComparison.Ordinal))
+                    yield break;
                 yield return (key, JsonSerializer.Deserialize<TState>(json, GrainJson.Options)!);
-            if (page.Count < size)
+            }
+            if (page.Count < PageSize)
                 yield break;
-            remaining -= page.Count;
             afterKey = page[^1].Key;
         }
     }

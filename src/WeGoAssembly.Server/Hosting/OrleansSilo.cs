@@ -75,7 +75,7 @@ public static class OrleansSilo
             silo.AddAdoNetGrainStorage(postgres ? ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME : AdoNetOnSqlite, storage =>
             {
                 storage.Invariant = postgres ? "Npgsql" : "System.Data.SQLite";
-                storage.ConnectionString = postgres ? options.PostgresConnectionString : SqliteConnectionString(options.SqlitePath);
+                storage.ConnectionString = postgres ? options.PostgresConnectionString : SqliteConnectionFactory.ConnectionStringFor(options.SqlitePath);
                 storage.GrainStorageSerializer = new GrainStateJsonSerializer();
             });
             if (!postgres)
@@ -86,15 +86,6 @@ public static class OrleansSilo
         return builder;
     }
 
-    // The storage's own connection string for the file (WAL, full synchronous commits are set per connection there;
-    // Orleans' connections get the file's WAL mode and SQLite's default synchronous FULL).
-    private static string SqliteConnectionString(string path) => new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
-    {
-        DataSource = Path.GetFullPath(path),
-        Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadWriteCreate,
-        Pooling = true,
-        DefaultTimeout = 30,
-    }.ToString();
 
     // Below Linux's ephemeral range (32768-60999), where the ports the system hands out for "any free port" (Kestrel's,
     // other servers' in tests) come from: a port picked there could be taken by one of them before the silo binds it.

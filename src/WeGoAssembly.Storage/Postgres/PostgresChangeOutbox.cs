@@ -1,4 +1,5 @@
 using System.Data.Common;
+using static WeGoAssembly.Storage.Sql;
 
 namespace WeGoAssembly.Storage.Postgres;
 

@@ -23,7 +23,7 @@ internal sealed class PostgresSchemaMigrator(PostgresConnectionFactory connectio
     protected override async Task<DbTransaction> BeginExclusiveAsync(DbConnection connection, CancellationToken ct)
     {
         var transaction = await connection.BeginTransactionAsync(ct);
-        await using var command = Command(connection, transaction, $"SELECT pg_advisory_xact_lock({SchemaLockKey})");
+        await using var command = Sql.Command(connection, transaction, $"SELECT pg_advisory_xact_lock({SchemaLockKey})");
         await command.ExecuteNonQueryAsync(ct);
         return transaction;
     }

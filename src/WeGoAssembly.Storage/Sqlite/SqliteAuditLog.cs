@@ -8,7 +8,7 @@ namespace WeGoAssembly.Storage.Sqlite;
 public sealed class SqliteAuditLog(SqliteConnectionFactory connections) : AuditLog(connections)
 {
     // The format strftime('%Y-%m-%dT%H:%M:%fZ') writes: fixed width, so text order is time order.
-    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+    internal const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
     // Not LIKE or GLOB: no character of the prefix is a wildcard. The ">=" term is implied by the
     // equality and only lets SQLite seek the column's index.

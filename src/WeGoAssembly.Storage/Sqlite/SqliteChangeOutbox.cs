@@ -8,5 +8,5 @@ public sealed class SqliteChangeOutbox(SqliteConnectionFactory connections) : Ch
     protected override async ValueTask<IDisposable?> WriterTurnAsync() => await connections.WriterTurnAsync();
 
     protected override object TimeValue(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        time.UtcDateTime.ToString(SqliteAuditLog.TimeFormat, CultureInfo.InvariantCulture);
 }

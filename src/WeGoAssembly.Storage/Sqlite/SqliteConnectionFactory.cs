@@ -18,18 +18,20 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory, IDisposable
 
     public SqliteConnectionFactory(string path)
     {
-        var fullPath = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = fullPath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-        }.ToString();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        connectionString = ConnectionStringFor(path);
         Info = new StorageInfo(StorageProvider.Sqlite, path, connectionString);
     }
 
     public StorageInfo Info { get; }
+
+    /// <summary>The connection string of the file at <paramref name="path"/>, for whatever else opens it (Orleans' grain storage).</summary>
+    public static string ConnectionStringFor(string path) => new SqliteConnectionStringBuilder
+    {
+        DataSource = Path.GetFullPath(path),
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+    }.ToString();
 
     async Task<DbConnection> IDbConnectionFactory.OpenAsync(CancellationToken ct) => await OpenAsync(ct);
 
