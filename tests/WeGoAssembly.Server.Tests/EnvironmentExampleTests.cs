@@ -36,7 +36,7 @@ public sealed class EnvironmentExampleTests
 
         var options = WeGoOptions.From(configuration);
         var auth = AuthOptions.From(configuration);
-        DeadlineOptions.From(configuration);
+        JobOptions.From(configuration);
 
         Assert.StartsWith("Host=", options.PostgresConnectionString);
         Assert.False(options.SeedSampleData);
@@ -64,7 +64,7 @@ public sealed class EnvironmentExampleTests
         var recording = new RecordingConfiguration(appSettings);
         WeGoOptions.From(recording);
         AuthOptions.From(recording);
-        DeadlineOptions.From(recording);
+        JobOptions.From(recording);
         return new HashSet<string>(
             recording.Read.Concat(appSettings.AsEnumerable().Where(p => p.Value is not null).Select(p => p.Key)).Concat(HostKeys),
             StringComparer.OrdinalIgnoreCase);

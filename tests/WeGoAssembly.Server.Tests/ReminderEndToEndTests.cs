@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.Storage.SQLite;
 using WeGoAssembly.Contracts.Records;
 using WeGoAssembly.Grains;
 using WeGoAssembly.Server.Jobs;
@@ -11,15 +12,15 @@ using WeGoAssembly.Testing;
 namespace WeGoAssembly.Server.Tests;
 
 /// <summary>
-/// Grain deadlines on Quartz's persistent job store, through the real host and its Orleans silo: a deadline fires
-/// at its due time, one due while the server is down fires once after the restart, a cancelled one
-/// never fires, a failed delivery is retried; the qrtz_ schema is ours (script 004). One database
-/// engine per subclass.
+/// Grain deadlines as Hangfire jobs, through the real host and its Orleans silo: a deadline fires at its due time,
+/// one due while the server is down fires once after the restart, a cancelled one never fires, a moved one fires
+/// once at its new time, a failed delivery is retried; Hangfire's store is the engine's (the "hangfire" schema on
+/// PostgreSQL, a file beside the grains' on SQLite) and Quartz's tables are gone. One database engine per subclass.
 /// </summary>
 public abstract class ReminderEndToEndTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan MisfireThreshold = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly string grainKey = Guid.NewGuid().ToString("N");
     private IReadOnlyDictionary<string, string?> settings = null!;
@@ -35,8 +36,8 @@ public abstract class ReminderEndToEndTests : IAsyncLifetime
         settings = new Dictionary<string, string?>(await FreshDatabaseAsync())
         {
             ["Seed:SampleData"] = "false",
-            ["Reminders:MisfireThreshold"] = MisfireThreshold.ToString(),
-            ["Reminders:RetryDelay"] = "00:00:00.200",
+            ["Jobs:PollInterval"] = PollInterval.ToString(),
+            ["Jobs:RetryDelay"] = "00:00:00.200",
         };
         server = await StartAsync();
     }
@@ -76,9 +77,8 @@ public abstract class ReminderEndToEndTests : IAsyncLifetime
 
         await server.DisposeAsync();
         Assert.False(fired.IsCompleted, "the reminder fired before the server stopped; give it a later due time");
-        // Stay down until the due time is past by more than the misfire threshold, so that the restart
-        // has to treat the reminder as misfired (not merely a little late).
-        var downUntil = due + MisfireThreshold + TimeSpan.FromMilliseconds(500);
+        // Stay down until the due time is well past.
+        var downUntil = due + TimeSpan.FromSeconds(1);
         if (downUntil > DateTimeOffset.UtcNow)
             await Task.Delay(downUntil - DateTimeOffset.UtcNow);
         Assert.False(fired.IsCompleted);
@@ -90,12 +90,11 @@ public abstract class ReminderEndToEndTests : IAsyncLifetime
         Assert.True(tick.FiredAt >= restartedAt, $"fired at {tick.FiredAt:O}, before the restart at {restartedAt:O}");
         Assert.Empty(await Grain.Pending());
 
-        // A graceful stop waits for the delivery to complete, which deletes the fired trigger: after
-        // another restart nothing is left that could fire a second time.
+        // A graceful stop waits for the delivery to complete, which marks the job succeeded: after another restart,
+        // and several polls of the job store, nothing has fired a second time.
         await server.DisposeAsync();
         server = await StartAsync();
-        Assert.Equal(0, await CountRowsAsync("qrtz_triggers"));
-        Assert.Equal(0, await CountRowsAsync("qrtz_fired_triggers"));
+        await Task.Delay(PollInterval * 10);
         Assert.Equal(1, ReminderProbe.Count(grainKey, "cut-off"));
     }
 
@@ -148,44 +147,34 @@ public abstract class ReminderEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_quartz_schema_is_our_script_004_and_the_scheduler_runs_on_it()
+    public async Task Jobs_are_stored_by_the_engine_and_quartz_tables_are_gone()
     {
-        var migrator = server.Services.GetRequiredService<SchemaMigrator>();
-        Assert.Contains((await migrator.GetAppliedAsync()), v => v.Version == 4 && v.Name == "quartz");
-
-        var tables = await QuartzTablesAsync();
-        Assert.Subset(tables, new HashSet<string>(
-            ["qrtz_job_details", "qrtz_triggers", "qrtz_simple_triggers", "qrtz_cron_triggers", "qrtz_fired_triggers",
-             "qrtz_locks", "qrtz_scheduler_state", "qrtz_paused_trigger_grps", "qrtz_calendars"]));
-
-        var scheduler = await server.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        var metadata = await scheduler.GetMetadata();
-        Assert.Equal(JobsServiceCollectionExtensions.SchedulerName, metadata.SchedulerName);
-        Assert.True(metadata.JobStorePersistent);
-        Assert.Equal(server.Services.GetRequiredService<StorageInfo>().Provider == StorageProvider.Postgres, metadata.JobStoreClustered);
+        var storage = server.Services.GetRequiredService<JobStorage>();
+        var postgres = server.Services.GetRequiredService<StorageInfo>().Provider == StorageProvider.Postgres;
+        Assert.IsType(postgres ? typeof(PostgreSqlStorage) : typeof(SQLiteStorage), storage);
+        Assert.Contains(storage.GetMonitoringApi().Servers(), s => s.WorkersCount > 0);
+        Assert.Empty(await TablesLikeAsync("qrtz%"));
+        if (postgres)
+            Assert.Contains("job", await ScalarsAsync("SELECT table_name FROM information_schema.tables WHERE table_schema = 'hangfire'"));
+        else
+            Assert.True(File.Exists(settings["Storage:SqlitePath"]!.Replace(".db", ".jobs.db")), "Hangfire's SQLite file is not beside the grains' file");
     }
 
-    private async Task<HashSet<string>> QuartzTablesAsync()
+    private async Task<List<string>> TablesLikeAsync(string pattern) =>
+        await ScalarsAsync(server.Services.GetRequiredService<StorageInfo>().Provider == StorageProvider.Postgres
+            ? $"SELECT table_name FROM information_schema.tables WHERE table_name LIKE '{pattern}'"
+            : $"SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '{pattern}'");
+
+    private async Task<List<string>> ScalarsAsync(string sql)
     {
-        var sql = server.Services.GetRequiredService<StorageInfo>().Provider == StorageProvider.Postgres
-            ? "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'qrtz%'"
-            : "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'qrtz%'";
         await using var connection = await server.Services.GetRequiredService<IDbConnectionFactory>().OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await using var reader = await command.ExecuteReaderAsync();
-        var tables = new HashSet<string>(StringComparer.Ordinal);
+        var values = new List<string>();
         while (await reader.ReadAsync())
-            tables.Add(reader.GetString(0));
-        return tables;
-    }
-
-    private async Task<long> CountRowsAsync(string table)
-    {
-        await using var connection = await server.Services.GetRequiredService<IDbConnectionFactory>().OpenAsync();
-        await using DbCommand command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM {table}";
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+            values.Add(reader.GetString(0));
+        return values;
     }
 }
 
@@ -225,13 +214,13 @@ public interface IReminderProbeGrain : IHasDeadlines
 /// Reports every delivery to <see cref="ReminderProbe"/>. Throws on the first delivery of "flaky";
 /// registers "snooze" again, 200 ms on, from its first delivery.
 /// </summary>
-public sealed class ReminderProbeGrain(IDeadlineScheduler deadlines, Jobs.QuartzDeadlineScheduler quartz) : Grain, IReminderProbeGrain
+public sealed class ReminderProbeGrain(IDeadlineScheduler deadlines, Jobs.HangfireDeadlineScheduler jobs) : Grain, IReminderProbeGrain
 {
     public Task Remind(string reminderName, DateTimeOffset dueTime) => deadlines.ScheduleAsync(this.GetGrainId(), reminderName, dueTime);
 
     public Task Forget(string reminderName) => deadlines.CancelAsync(this.GetGrainId(), reminderName);
 
-    public Task<IReadOnlyList<(string Name, DateTimeOffset DueTime)>> Pending() => quartz.PendingAsync(this.GetGrainId());
+    public Task<IReadOnlyList<(string Name, DateTimeOffset DueTime)>> Pending() => jobs.PendingAsync(this.GetGrainId());
 
     public async Task DeadlineDueAsync(string name, DateTimeOffset dueTime)
     {

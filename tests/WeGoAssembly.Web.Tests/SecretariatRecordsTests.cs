@@ -14,6 +14,37 @@ namespace WeGoAssembly.Web.Tests;
 public sealed class SecretariatRecordsTests(WebApp web, ITestOutputHelper output)
 {
     [Fact]
+    public Task The_jobs_dashboard_is_linked_from_the_desk_and_closed_to_everyone_but_administrators() =>
+        web.JourneyAsync(output, Screen.Desktop, async journey =>
+        {
+            var page = journey.Page;
+            // Asked without navigating, so the refusals do not count as console errors of a page.
+            Assert.Equal(401, (await page.APIRequest.GetAsync("/jobs")).Status);
+
+            const string userName = "jobs-logistics", password = "a bus desk passphrase";
+            var account = new StaffAccount { UserName = userName, DisplayName = "Jobs logistics" };
+            account.Roles.Add(UserRole.Logistics);
+            await (await web.Server.SecretariatAsync()).UpsertStaffAccount(account, password);
+            await journey.GotoAsync("/signin");
+            await page.Locator("#user-name").FillAsync(userName);
+            await page.Locator("#password").FillAsync(password);
+            await page.Locator("section[aria-labelledby=staff-heading] button[type=submit]").ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1, Name = "Site visits" })).ToBeVisibleAsync();
+            Assert.Equal(403, (await page.APIRequest.GetAsync("/jobs")).Status);
+            Assert.Equal(403, (await page.APIRequest.GetAsync("/jobs/jobs/scheduled")).Status);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+
+            await SecretariatBallotTests.SignInStaffAsync(journey);
+            await page.GetByRole(AriaRole.Link, new() { Name = "Background jobs (deadlines, mail)" }).ClickAsync();
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/jobs/?$"));
+            await Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("WeGoAssembly jobs"));
+            // This node's job server is listed on Hangfire's servers page.
+            await journey.GotoAsync("/jobs/servers");
+            await Expect(page.Locator("table").First).ToContainTextAsync(Environment.MachineName);
+            await journey.StepAsync("jobs-dashboard");
+        });
+
+    [Fact]
     public Task The_agenda_is_written_in_both_languages_reordered_and_shows_in_the_audit_log() =>
         web.JourneyAsync(output, Screen.Phone, async journey =>
         {

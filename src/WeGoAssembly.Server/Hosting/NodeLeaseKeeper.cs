@@ -8,7 +8,7 @@ namespace WeGoAssembly.Server.Hosting;
 /// waits, without listening on any port, until it holds the node lease; then it renews the lease in the
 /// background, stops the node as soon as it learns another node took it over (a renewal or a write
 /// refused), and releases it when the node stops so that the standby takes over at once. Stopped last
-/// of the hosted services (it is registered first), after the grain runtime and Quartz.
+/// of the hosted services (it is registered first), after the grain runtime and the job server.
 /// </summary>
 public sealed partial class NodeLeaseKeeper(
     NodeLease lease, LeaseOptions options, IHostApplicationLifetime lifetime, ILogger<NodeLeaseKeeper> logger) : IHostedService

@@ -47,11 +47,11 @@ public static partial class WeGoAssemblyHost
         builder.AddOrleansSilo(options);
         services.AddBallotLedger();
         services.AddAssemblyGrains();
-        // Hosted services start in this order and stop in reverse: the silo, the start-up work, Quartz.
+        // Hosted services start in this order and stop in reverse: the silo, the start-up work, the job server.
         services.AddHostedService<StartupWork>();
-        services.AddDeadlineJobs(
+        services.AddBackgroundJobs(
             options.PostgresConnectionString.Length > 0 ? StorageProvider.Postgres : StorageProvider.Sqlite,
-            DeadlineOptions.From(builder.Configuration));
+            options.SqlitePath, JobOptions.From(builder.Configuration));
 
         services.AddSingleton(AuthOptions.From(builder.Configuration));
         services.AddSingleton<BearerTokens>();
@@ -109,9 +109,9 @@ public static partial class WeGoAssemblyHost
         await app.Services.ApplyStorageSchemaAsync();
         if (app.Services.GetService<NodeLeaseKeeper>() is { } lease)
         {
-            // What a standby can prepare without writing, so that a takeover only has to start it: Quartz's
-            // scheduler, created (its tables validated) but not started.
-            await app.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler(app.Lifetime.ApplicationStopping);
+            // What a standby can prepare without writing, so that a takeover only has to start it: the job storage
+            // (Hangfire checks its schema under its own lock).
+            app.Services.GetRequiredService<Hangfire.JobStorage>();
             await lease.WaitUntilActiveAsync(app.Lifetime.ApplicationStopping);
             await OrleansSilo.RetireOtherSilosAsync(app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), app.Lifetime.ApplicationStopping);
         }
@@ -133,6 +133,7 @@ public static partial class WeGoAssemblyHost
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz");
         app.MapMinutes();
+        app.MapJobsDashboard();
         app.MapWebUi();
         app.Lifetime.ApplicationStarted.Register(() => LogListening(app));
         await app.StartAsync();

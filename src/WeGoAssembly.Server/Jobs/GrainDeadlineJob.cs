@@ -1,29 +1,28 @@
-using Quartz;
+using System.ComponentModel;
 using WeGoAssembly.Contracts.Records;
 
 namespace WeGoAssembly.Server.Jobs;
 
 /// <summary>
-/// Fired by a deadline's trigger: calls <see cref="IHasDeadlines.DeadlineDueAsync"/> on the grain named in the
-/// trigger's data, like any other grain call. Throwing hands the firing back to Quartz, which retries it under the
-/// trigger's retry policy.
+/// The job a deadline schedules: calls <see cref="IHasDeadlines.DeadlineDueAsync"/> on the grain, like any other grain
+/// call. The grain compares the due time with its current deadline, so a stale or repeated delivery does nothing;
+/// an exception hands the job back to Hangfire, which retries it with a growing wait.
 /// </summary>
-internal sealed partial class GrainDeadlineJob(IGrainFactory grains, ILogger<GrainDeadlineJob> logger) : IJob
+public sealed partial class GrainDeadlineJob(IGrainFactory grains, TimeProvider clock, ILogger<GrainDeadlineJob> logger)
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    // Public with plain arguments: Hangfire stores the call (type, method, arguments) and makes it again on any node.
+    [DisplayName("Deadline {1} of {0}, due {2}")]
+    public async Task DeliverAsync(string grain, string name, DateTimeOffset due, CancellationToken cancellationToken)
     {
-        var data = context.MergedJobDataMap;
-        var grain = GrainId.Parse(data.GetString(QuartzDeadlineScheduler.GrainData) ?? throw MissingData(context, QuartzDeadlineScheduler.GrainData));
-        var name = data.GetString(QuartzDeadlineScheduler.NameData) ?? context.Trigger.Key.Name;
-        var due = QuartzDeadlineScheduler.DueTimeOf(data) ?? context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
-
-        await grains.GetGrain<IHasDeadlines>(grain).DeadlineDueAsync(name, due).WaitAsync(cancellationToken);
-        Delivered(logger, name, grain.ToString(), due, context.RetryAttempt, context.Recovering);
+        // Hangfire keeps a scheduled job's time in whole seconds and may run it up to a second early: a ballot
+        // must not close before its deadline.
+        var early = due - clock.GetUtcNow();
+        if (early > TimeSpan.Zero)
+            await Task.Delay(early, clock, cancellationToken);
+        await grains.GetGrain<IHasDeadlines>(GrainId.Parse(grain)).DeadlineDueAsync(name, due).WaitAsync(cancellationToken);
+        Delivered(logger, name, grain, due);
     }
 
-    private static JobExecutionException MissingData(IJobExecutionContext context, string key) =>
-        new($"Deadline trigger {context.Trigger.Key} has no \"{key}\" in its job data.") { UnscheduleFiringTrigger = true };
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Delivered deadline {Deadline} to grain {Grain}, due {Due} (retry {RetryAttempt}, recovering {Recovering})")]
-    private static partial void Delivered(ILogger logger, string deadline, string grain, DateTimeOffset due, int retryAttempt, bool recovering);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Delivered deadline {Deadline} to grain {Grain}, due {Due}")]
+    private static partial void Delivered(ILogger logger, string deadline, string grain, DateTimeOffset due);
 }

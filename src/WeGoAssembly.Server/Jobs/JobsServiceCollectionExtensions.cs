@@ -1,65 +1,68 @@
-using Microsoft.Data.Sqlite;
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.Common;
+using Hangfire.Dashboard;
+using Hangfire.PostgreSql;
+using Hangfire.Storage.SQLite;
 using Npgsql;
-using Quartz;
 using WeGoAssembly.Grains;
 using WeGoAssembly.Storage;
 
 namespace WeGoAssembly.Server.Jobs;
 
-/// <summary>Registers Quartz.NET on the storage database and the grain deadlines scheduled on it.</summary>
+/// <summary>Registers Hangfire on the storage database, the jobs it runs and its dashboard.</summary>
 public static class JobsServiceCollectionExtensions
 {
-    /// <summary>The scheduler's name: the SCHED_NAME of every qrtz_ row, so it must never change.</summary>
-    public const string SchedulerName = "WeGoAssembly";
-
     /// <summary>
-    /// Quartz with its persistent ADO.NET job store in the qrtz_ tables of the grains' database
-    /// (schema applied by our migrator, script 004; Quartz only validates it), job data in
-    /// System.Text.Json, started by a hosted service after the host has started. On SQLite the
-    /// scheduler is not clustered (one process owns the file) and opens its own short connections on
-    /// the same file (WAL, synchronous FULL, waiting on a busy writer). On PostgreSQL it is clustered,
-    /// with row locks in qrtz_locks, so a standby node can take over the triggers of a dead one.
-    /// Also registers <see cref="IDeadlineScheduler"/>.
+    /// Hangfire with its persistent job storage: on PostgreSQL the "hangfire" schema of the grains' database (Hangfire
+    /// installs and upgrades it itself, under a lock; every node serves the same queues); on SQLite a file beside the
+    /// grains' file (<see cref="SqliteJobsPath"/>), so that its polling never queues behind a grain write. Also
+    /// registers <see cref="IDeadlineScheduler"/> and this node's job server (a hosted service).
     /// </summary>
-    public static IServiceCollection AddDeadlineJobs(this IServiceCollection services, StorageProvider provider, DeadlineOptions options)
+    public static IServiceCollection AddBackgroundJobs(this IServiceCollection services, StorageProvider provider, string sqlitePath, JobOptions options)
     {
         services.AddSingleton(options);
-        services.AddSingleton<QuartzDeadlineScheduler>();
-        services.AddSingleton<IDeadlineScheduler>(sp => sp.GetRequiredService<QuartzDeadlineScheduler>());
-        services.AddQuartz(quartz =>
-        {
-            quartz.ConfigureScheduler(scheduler => scheduler.InstanceName = SchedulerName);
-            quartz.UseDefaultThreadPool(options.MaxConcurrency);
-            quartz.AddJobType<GrainDeadlineJob>();
-            quartz.UsePersistentStore(store =>
+        services.AddSingleton<JobStorage>(sp => provider == StorageProvider.Postgres
+            ? new PostgreSqlStorage(new DataSourceConnections(sp.GetRequiredService<NpgsqlDataSource>()), new PostgreSqlStorageOptions
             {
-                store.ConfigureStore(jobStore =>
-                {
-                    jobStore.TablePrefix = "qrtz_";
-                    jobStore.SchemaProvisioning = SchemaProvisioning.Validate;
-                    jobStore.MisfireThreshold = options.MisfireThreshold;
-                });
-                store.UseSystemTextJsonSerializer();
-                if (provider == StorageProvider.Postgres)
-                {
-                    store.UsePostgres(source => source.DataSourceFactory = sp => sp.GetRequiredService<NpgsqlDataSource>());
-                    store.UseClustering();
-                }
-                else
-                {
-                    // Microsoft.Data.Sqlite begins transactions with BEGIN IMMEDIATE and retries a busy
-                    // file for the command timeout (30 s), so Quartz's short transactions queue behind
-                    // a grain write rather than fail; WAL is already set on the file, synchronous FULL
-                    // is this build's default.
-                    store.UseSqlite(source => source.DataSourceFactory =
-                        sp => SqliteFactory.Instance.CreateDataSource(sp.GetRequiredService<StorageInfo>().ConnectionString));
-                }
-            });
-        });
-        // Started by IHostedService.StartAsync inside app.StartAsync, after StartWeGoAssemblyAsync has
-        // applied the schema and after the silo (registered earlier); jobs run once the application has
-        // started. On shutdown it stops before the silo, letting running deliveries finish.
-        services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = true);
+                PrepareSchemaIfNecessary = true,
+                EnableLongPolling = true,
+                QueuePollInterval = options.PollInterval,
+                InvisibilityTimeout = options.InvisibilityTimeout,
+                UseSlidingInvisibilityTimeout = true,
+            })
+            : new SQLiteStorage(SqliteJobsPath(sqlitePath), new SQLiteStorageOptions
+            {
+                QueuePollInterval = options.PollInterval,
+                InvisibilityTimeout = options.InvisibilityTimeout,
+            }));
+        // This host's filters, not Hangfire's process-wide GlobalJobFilters: the retry policy from our settings.
+        services.AddSingleton<IJobFilterProvider>(new JobFilterProviderCollection(
+            new JobFilterCollection
+            {
+                new StatisticsHistoryAttribute(),
+                new AutomaticRetryAttribute { Attempts = options.RetryAttempts, DelayInSecondsByAttemptFunc = options.RetryDelaySeconds },
+            },
+            new JobFilterAttributeFilterProvider()));
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<IJobFilterProvider>()));
+        services.AddTransient<GrainDeadlineJob>();
+        services.AddSingleton<HangfireDeadlineScheduler>();
+        services.AddSingleton<IDeadlineScheduler>(sp => sp.GetRequiredService<HangfireDeadlineScheduler>());
+        // What the dashboard's endpoint asks for: its routes, and IGlobalConfiguration only as proof that Hangfire's
+        // services are registered (nothing here configures it).
+        services.AddSingleton(DashboardRoutes.Routes);
+        services.AddSingleton(GlobalConfiguration.Configuration);
+        services.AddHostedService<JobServer>();
         return services;
     }
+
+    /// <summary>Hangfire's connections from the host's own pool (one data source per database, as for the grains).</summary>
+    private sealed class DataSourceConnections(NpgsqlDataSource source) : IConnectionFactory
+    {
+        public NpgsqlConnection GetOrCreateConnection() => source.CreateConnection();
+    }
+
+    /// <summary>Hangfire's SQLite file beside the grains' file: data/wego.db → data/wego.jobs.db.</summary>
+    public static string SqliteJobsPath(string sqlitePath) => Path.ChangeExtension(sqlitePath, ".jobs.db");
 }
