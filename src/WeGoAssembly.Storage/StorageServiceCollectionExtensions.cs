@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using WeGoAssembly.Contracts.Records;
+using WeGoAssembly.Storage.Notifications;
 using WeGoAssembly.Storage.Postgres;
 using WeGoAssembly.Storage.Sqlite;
 
@@ -23,6 +25,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IDbConnectionFactory>(sp => sp.GetRequiredService<SqliteConnectionFactory>());
         services.AddSingleton<ChangeOutbox, SqliteChangeOutbox>();
         services.AddSingleton<AuditLog, SqliteAuditLog>();
+        services.AddSingleton<NotificationLog, SqliteNotificationLog>();
         services.AddSingleton<SchemaMigrator, SqliteSchemaMigrator>();
         return services.AddCommon();
     }
@@ -44,6 +47,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IDbConnectionFactory>(sp => sp.GetRequiredService<PostgresConnectionFactory>());
         services.AddSingleton<ChangeOutbox, PostgresChangeOutbox>();
         services.AddSingleton<AuditLog, PostgresAuditLog>();
+        services.AddSingleton<NotificationLog, PostgresNotificationLog>();
         services.AddSingleton<SchemaMigrator, PostgresSchemaMigrator>();
         return services.AddCommon();
     }
@@ -57,6 +61,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IChangeOutbox>(sp => sp.GetRequiredService<ChangeOutbox>());
         services.AddSingleton<IProjectionReader>(sp => sp.GetRequiredService<ChangeOutbox>());
         services.AddSingleton(sp => sp.GetRequiredService<IDbConnectionFactory>().Info);
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 }

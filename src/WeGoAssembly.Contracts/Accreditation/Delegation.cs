@@ -29,7 +29,8 @@ public sealed record NewParticipant(
     string Organisation,
     string Email,
     ParticipantRole Role,
-    bool HeadOfDelegation);
+    bool HeadOfDelegation,
+    string Language = Participant.DefaultLanguage);
 
 /// <summary>
 /// A person in a member city's delegation to one assembly. Id is "{assemblyId}.{memberCityId}.p{n}",
@@ -52,8 +53,12 @@ public sealed record Participant(
     string BadgeNumber,
     PresenceStatus Presence,
     DateTimeOffset? PresenceChangedAt,
-    DateTimeOffset RegisteredAt)
+    DateTimeOffset RegisteredAt,
+    string Language = Participant.DefaultLanguage)
 {
+    /// <summary>The language of a participant registered before languages were asked (and when none is given).</summary>
+    public const string DefaultLanguage = "en";
+
     /// <summary>Given and family name as printed on a badge.</summary>
     [JsonIgnore]
     public string DisplayName => FamilyName.Length == 0 ? GivenName : $"{GivenName} {FamilyName}";

@@ -86,7 +86,7 @@ public sealed class DelegationGrain(
             ParticipantIds.Format(assemblyId, cityId, number), assemblyId, cityId,
             cleaned.GivenName, cleaned.FamilyName, cleaned.Title, cleaned.Organisation, cleaned.Email,
             cleaned.Role, cleaned.HeadOfDelegation, AccreditationStatus.Submitted, RejectionReason: "", BadgeNumber: "",
-            PresenceStatus.NotArrived, PresenceChangedAt: null, RegisteredAt: clock.GetUtcNow());
+            PresenceStatus.NotArrived, PresenceChangedAt: null, RegisteredAt: clock.GetUtcNow(), cleaned.Language);
         await state.WriteStateAsync(
             state.State with { LastParticipantNumber = number, Participants = [.. state.State.Participants, new StoredParticipant(participant)] },
             Audit(actor, "participant.registered", participant, new { name = participant.DisplayName, role = participant.Role, headOfDelegation = participant.HeadOfDelegation }));

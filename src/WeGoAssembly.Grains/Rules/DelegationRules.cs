@@ -11,6 +11,9 @@ namespace WeGoAssembly.Grains.Rules;
 /// </summary>
 public static partial class DelegationRules
 {
+    /// <summary>The languages of the e-mails a participant can receive.</summary>
+    public static readonly IReadOnlyList<string> Languages = ["en", "ko"];
+
     public const int MaxNameLength = 100, MaxTitleLength = 100, MaxOrganisationLength = 200, MaxEmailLength = 254, MaxReasonLength = 500;
 
     /// <summary>Which of a delegation's voting people are in the hall (each with a valid badge, checked in).</summary>
@@ -34,6 +37,10 @@ public static partial class DelegationRules
         };
         if (cleaned.Email.Length is > 0 and <= MaxEmailLength && !IsEmail(cleaned.Email))
             errors.Add(new("email", $"email \"{TextRules.Shorten(cleaned.Email)}\" is not an e-mail address such as name@seoul.go.kr."));
+        var language = (person.Language ?? "").Trim().ToLowerInvariant();
+        cleaned = cleaned with { Language = language.Length == 0 ? Participant.DefaultLanguage : language };
+        if (!Languages.Contains(cleaned.Language))
+            errors.Add(new("language", $"language \"{TextRules.Shorten(person.Language!)}\" is not offered; use \"en\" (English) or \"ko\" (Korean)."));
         if (!Enum.IsDefined(person.Role))
             errors.Add(new("role", "role is required: voting delegate, alternate, advisor or observer."));
         return (cleaned, errors);

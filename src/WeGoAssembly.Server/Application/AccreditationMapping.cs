@@ -26,10 +26,11 @@ public static class AccreditationMapping
         Presence = (V1.PresenceStatus)p.Presence,
         PresenceChangedAt = p.PresenceChangedAt is { } at ? Timestamp.FromDateTimeOffset(at) : null,
         RegisteredAt = Timestamp.FromDateTimeOffset(p.RegisteredAt),
+        Language = p.Language,
     };
 
     public static Domain.Accreditation.NewParticipant ToDomain(this V1.RegisterParticipantRequest r) => new(
-        r.GivenName, r.FamilyName, r.Title, r.Organisation, r.Email, (Domain.Accreditation.ParticipantRole)r.Role, r.HeadOfDelegation);
+        r.GivenName, r.FamilyName, r.Title, r.Organisation, r.Email, (Domain.Accreditation.ParticipantRole)r.Role, r.HeadOfDelegation, r.Language);
 
     public static V1.CredentialsLetter ToProto(this Domain.Accreditation.CredentialsLetter l) => new()
     {
