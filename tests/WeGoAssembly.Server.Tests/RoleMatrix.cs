@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Google.Protobuf;
 using WeGoAssembly.Contracts.Auth;
 using Grpc.Core;
@@ -83,6 +84,13 @@ public static class RoleMatrix
 
     private static RoleMatrixRow Row(string method, Access expected, Func<MatrixContext, Task<IMessage>> request) =>
         new(method, request, expected);
+
+    /// <summary>A message of the delivery log: registering someone queues their access-code e-mail.</summary>
+    private static async Task<long> NotificationAsync(MatrixContext c)
+    {
+        await SubmittedAsync(c);
+        return (await c.Server.Services.GetRequiredService<WeGoAssembly.Storage.Notifications.NotificationLog>().ListAsync(new(), null, 1)).Single().Id;
+    }
 
     /// <summary>An observer registered in the city's delegation, with a letter on file: ready for review.</summary>
     private static async Task<string> SubmittedAsync(MatrixContext c)
@@ -301,5 +309,12 @@ public static class RoleMatrix
         // AuditService: the audit log is the secretariat's.
         Row("AuditService/ListAuditEvents", Access.SecretariatOnly, _ => new ListAuditEventsRequest { PageSize = 5 }),
         Row("AuditService/ExportAuditEvents", Access.SecretariatOnly, _ => new ExportAuditEventsRequest { Filter = new() { ActionPrefix = "member-city." } }),
+
+        // NotificationService: the e-mail delivery log is the secretariat's. With no mail server configured (as here)
+        // a re-send is refused by state, past the role check.
+        Row("NotificationService/ListNotifications", Access.SecretariatOnly, _ => new ListNotificationsRequest { PageSize = 5 }),
+        Row("NotificationService/GetNotification", Access.SecretariatOnly, async c => new GetNotificationRequest { Id = await NotificationAsync(c) }),
+        Row("NotificationService/ResendNotification", new Access(StatusCode.Unauthenticated, StatusCode.PermissionDenied, StatusCode.PermissionDenied, StatusCode.PermissionDenied, StatusCode.FailedPrecondition),
+            async c => new ResendNotificationRequest { Id = await NotificationAsync(c) }),
     ];
 }

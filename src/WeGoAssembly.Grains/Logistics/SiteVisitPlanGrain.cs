@@ -36,7 +36,7 @@ public sealed record SiteVisitPlanState
 [GrainType(TypeName)]
 public sealed class SiteVisitPlanGrain(
     [PersistentState(SiteVisitPlanGrain.StateName)] IPersistentState<Audited<SiteVisitPlanState>> stored,
-    IDeadlineScheduler deadlines,
+    IDeadlineScheduler deadlines, IPlacementNotices notices,
     TimeProvider clock, ChangeRecording recording)
     : AuditedGrain<SiteVisitPlanState>(stored, recording), ISiteVisitPlanGrain
 {
@@ -98,9 +98,12 @@ public sealed class SiteVisitPlanGrain(
     {
         if (name != CutoffReminder || state.State.PreferencesCutoff is not { } cutoff)
             return;
-        // At least once: a repeated delivery finds the run done and changes nothing.
+        // At least once: a repeated delivery finds the run done and changes nothing but asks again for its e-mails.
         if (state.State.LastRun is { } run && run.RunAt >= cutoff)
+        {
+            await notices.PlacementsChangedAsync(AssemblyId);
             return;
+        }
         if (clock.GetUtcNow() < cutoff)
         {
             await deadlines.ScheduleAsync(this.GetGrainId(), CutoffReminder, cutoff);   // early (the cut-off moved later meanwhile)
@@ -169,6 +172,8 @@ public sealed class SiteVisitPlanGrain(
                 summary.ParticipantsWithPreferences, summary.ParticipantsPlaced, summary.ParticipantsUnplaced,
                 byRank = summary.ParticipantsByBestRank, staffSeats = stats.StaffSeats, seats = outcome.Seats.Count,
             })));
+        if (!dryRun)
+            await notices.PlacementsChangedAsync(AssemblyId);
         return new Assignment(summary, SiteVisitMoves.Placements(next.Book));
     }
 
@@ -211,6 +216,7 @@ public sealed class SiteVisitPlanGrain(
         var promoted = from is not null && from != to
             ? await PromoteAsync(from, slots, actor, $"{participant.Id} moved off {from}")
             : [];
+        await notices.PlacementsChangedAsync(AssemblyId);
         var placements = SiteVisitMoves.Placements(state.State.Book);
         return new MoveOutcome(
             placements.Where(p => p.ParticipantId == participant.Id).ToArray(),

@@ -10,6 +10,7 @@ using Grpc.Core;
 using WeGoAssembly.Protos.V1;
 using Orleans;
 using WeGoAssembly.Server.Auth;
+using WeGoAssembly.Server.Notifications;
 using AccreditationDecision = WeGoAssembly.Contracts.Accreditation.AccreditationDecision;
 
 namespace WeGoAssembly.Server.Application;
@@ -19,7 +20,7 @@ namespace WeGoAssembly.Server.Application;
 /// exports. A participant registers people into, and submits the letter of, their own delegation; the
 /// secretariat reviews, badges, records proxies and exports; staff (secretariat and logistics) scan badges.
 /// </summary>
-public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegister delegations)
+public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegister delegations, Notifier notifier)
 {
     private const int MaxBadgeCodeLength = 200;
 
@@ -32,6 +33,7 @@ public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegist
         var (code, key) = AccessCodes.New();
         await grains.GetGrain<IAccessCodeGrain>(key).IssueAsync(
             new ParticipantRef(participant.Id, participant.AssemblyId, participant.MemberCityId, participant.DisplayName), caller.Actor);
+        await notifier.NotifyAsync(participant, new AccessCodeNotice(), code, context.CancellationToken);
         return new() { Participant = participant.ToProto(), AccessCode = code };
     }
 
@@ -50,6 +52,7 @@ public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegist
         var caller = context.Require(Role.Secretariat);
         var participant = await DelegationOf(request.ParticipantId)
             .ReviewAsync(request.ParticipantId.Trim(), (AccreditationDecision)request.Decision, request.Reason, caller.Actor);
+        await notifier.NotifyAsync(participant, new AccreditationNotice(participant.Status, participant.RejectionReason), ct: context.CancellationToken);
         return new() { Participant = participant.ToProto() };
     }
 
@@ -59,6 +62,8 @@ public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegist
         // issues the badge anew; the grain still demands an approval, and the earlier QR code stops scanning.
         var caller = context.RequireSelfOr(request.ParticipantId, Role.Secretariat);
         var badge = await DelegationOf(request.ParticipantId).IssueBadgeAsync(request.ParticipantId.Trim(), caller.Actor);
+        if (!badge.ReplacedEarlierBadge)
+            await notifier.NotifyAsync(badge.Participant, new BadgeReadyNotice(badge.BadgeNumber), ct: context.CancellationToken);
         return new()
         {
             Participant = badge.Participant.ToProto(),

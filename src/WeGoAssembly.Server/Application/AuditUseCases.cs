@@ -23,7 +23,7 @@ public sealed class AuditUseCases(AuditLog log)
         var query = ToQuery(request.Filter);
         var pageSize = RequestChecks.PageSize(request.PageSize, defaultSize: 100, max: 500);
         // One more than asked tells whether an older page exists, so the last page has no token.
-        var entries = await log.ListAsync(query, BeforeSequence(request.PageToken), pageSize + 1, context.CancellationToken);
+        var entries = await log.ListAsync(query, RequestChecks.BeforeNumber(request.PageToken), pageSize + 1, context.CancellationToken);
         var page = entries.Take(pageSize).ToArray();
         var response = new ListAuditEventsResponse
         {
@@ -93,20 +93,5 @@ public sealed class AuditUseCases(AuditLog log)
         {
             throw DomainException.Invalid(field, $"{field} is not a valid time (seconds within years 0001 to 9999, nanos 0 to 999999999).");
         }
-    }
-
-    /// <summary>Page tokens are the last sequence of the previous page, base64url-encoded like the other lists'.</summary>
-    private static long? BeforeSequence(string pageToken)
-    {
-        if (pageToken.Length == 0)
-            return null;
-        try
-        {
-            if (long.TryParse(Encoding.UTF8.GetString(Base64Url.DecodeFromChars(pageToken)), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
-                && sequence > 0)
-                return sequence;
-        }
-        catch (FormatException) { }
-        throw DomainException.Invalid("page_token", "page_token is not a token this server returned; start again with an empty page_token.");
     }
 }

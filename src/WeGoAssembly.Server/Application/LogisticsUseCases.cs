@@ -16,13 +16,15 @@ using Itinerary = WeGoAssembly.Contracts.Logistics.Itinerary;
 using ParticipantIds = WeGoAssembly.Grains.Rules.ParticipantIds;
 using PlacementStatus = WeGoAssembly.Contracts.Logistics.PlacementStatus;
 
+using WeGoAssembly.Server.Notifications;
+
 namespace WeGoAssembly.Server.Application;
 
 /// <summary>
 /// gRPC edge of site visits and travel. Logistics staff and the secretariat manage everything; a participant
 /// ranks visits, reads their own placements and enters their own itinerary; anyone signed in lists the visits.
 /// </summary>
-public sealed class LogisticsUseCases(IGrainFactory grains, SiteVisitManifests manifests, ArrivalsBoard arrivals)
+public sealed class LogisticsUseCases(IGrainFactory grains, SiteVisitManifests manifests, ArrivalsBoard arrivals, Notifier notifier)
 {
     private const int MaxBadgeCodeLength = 200;
     private static readonly Role[] Staff = [Role.Logistics, Role.Secretariat];
@@ -156,6 +158,7 @@ public sealed class LogisticsUseCases(IGrainFactory grains, SiteVisitManifests m
             new Itinerary(participant.ParticipantId, participant.AssemblyId, itinerary.Arrival.ToDomain("itinerary.arrival"),
                 itinerary.Departure.ToDomain("itinerary.departure"), itinerary.NeedsAirportPickup, default),
             caller.Actor);
+        await notifier.NotifyAsync(participant.ParticipantId, new ItineraryNotice(stored), context.CancellationToken);
         return new() { Itinerary = stored.ToProto() };
     }
 

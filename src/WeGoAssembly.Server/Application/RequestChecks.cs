@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Buffers.Text;
 using System.Text;
 using WeGoAssembly.Contracts;
@@ -39,6 +40,21 @@ public static class RequestChecks
         }
         catch (FormatException) { }
         catch (DomainException) { }
+        throw DomainException.Invalid("page_token", "page_token is not a token this server returned; start again with an empty page_token.");
+    }
+
+    /// <summary>The number a page token of a numbered list carries (the last number of the previous page); null for the first page.</summary>
+    public static long? BeforeNumber(string pageToken)
+    {
+        if (pageToken.Length == 0)
+            return null;
+        try
+        {
+            if (long.TryParse(Encoding.UTF8.GetString(Base64Url.DecodeFromChars(pageToken)), NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+                && number > 0)
+                return number;
+        }
+        catch (FormatException) { }
         throw DomainException.Invalid("page_token", "page_token is not a token this server returned; start again with an empty page_token.");
     }
 }

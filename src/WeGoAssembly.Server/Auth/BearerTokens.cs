@@ -40,6 +40,11 @@ public sealed class BearerTokens(AuthOptions options, TimeProvider clock)
         verified.Clear();
     }
 
+    /// <summary>A 256-bit key for <paramref name="purpose"/>, derived from the signing key (HKDF-SHA256): the same on every node.</summary>
+    public byte[] DeriveKey(string purpose) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, key ?? throw new InvalidOperationException("The token signing key is not loaded; StartWeGoAssemblyAsync loads it."),
+            32, info: Encoding.UTF8.GetBytes(purpose));
+
     /// <summary>A new token for <paramref name="identity"/>, valid for Auth:TokenLifetime from now.</summary>
     public (string Token, DateTimeOffset ExpiresAt) Issue(CallerIdentity identity, string? accessCodeKey = null)
     {

@@ -8,6 +8,7 @@ using WeGoAssembly.Server.Application;
 using WeGoAssembly.Server.Auth;
 using WeGoAssembly.Server.Services;
 using WeGoAssembly.Server.Jobs;
+using WeGoAssembly.Server.Notifications;
 using WeGoAssembly.Server.Web;
 using WeGoAssembly.Storage;
 using WeGoAssembly.Storage.Voting;
@@ -52,6 +53,7 @@ public static partial class WeGoAssemblyHost
         services.AddBackgroundJobs(
             options.PostgresConnectionString.Length > 0 ? StorageProvider.Postgres : StorageProvider.Sqlite,
             options.SqlitePath, JobOptions.From(builder.Configuration));
+        services.AddNotifications(MailOptions.From(builder.Configuration));
 
         services.AddSingleton(AuthOptions.From(builder.Configuration));
         services.AddSingleton<BearerTokens>();
@@ -68,6 +70,7 @@ public static partial class WeGoAssemblyHost
         services.AddSingleton<AgendaUseCases>();
         services.AddSingleton<VotingUseCases>();
         services.AddSingleton<LogisticsUseCases>();
+        services.AddSingleton<NotificationUseCases>();
         services.AddSingleton<ParticipantRoles>();
 
         services.AddGrpc(o =>
@@ -93,6 +96,7 @@ public static partial class WeGoAssemblyHost
         services.AddSingleton<AgendaGrpcService>();
         services.AddSingleton<VotingGrpcService>();
         services.AddSingleton<LogisticsGrpcService>();
+        services.AddSingleton<NotificationGrpcService>();
 
         // /healthz and grpc.health.v1.Health report the same checks.
         services.AddGrpcHealthChecks().AddCheck<StorageHealthCheck>("storage");
@@ -129,6 +133,7 @@ public static partial class WeGoAssemblyHost
         app.MapGrpcService<AgendaGrpcService>();
         app.MapGrpcService<VotingGrpcService>();
         app.MapGrpcService<LogisticsGrpcService>();
+        app.MapGrpcService<NotificationGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz");
