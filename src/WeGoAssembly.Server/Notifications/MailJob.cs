@@ -68,11 +68,10 @@ public sealed partial class MailJob(NotificationLog log, MailOptions mail, Secre
             Subject = entry.Subject,
             // Stable per message: a copy that a retry sends after a lost reply is recognisable as the same message.
             MessageId = $"wego-notification-{id}@{from.Domain}",
-            Body = new TextPart("plain") { Text = body },
+            Body = new TextPart("plain") { Text = body, Headers = { { HeaderId.ContentLanguage, entry.Language } } },
         };
         message.From.Add(from);
         message.To.Add(new MailboxAddress(entry.RecipientName, entry.RecipientEmail));
-        message.Headers.Add("Content-Language", entry.Language);
         return message;
     }
 

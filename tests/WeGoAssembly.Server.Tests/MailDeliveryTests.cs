@@ -1,0 +1,246 @@
+using System.Data.Common;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using SmtpServer.Protocol;
+using WeGoAssembly.Protos.V1;
+using WeGoAssembly.Storage;
+using WeGoAssembly.Testing;
+
+namespace WeGoAssembly.Server.Tests;
+
+/// <summary>
+/// E-mail notifications through the real host, its Hangfire jobs and MailKit, to a real SMTP server in the test process
+/// (<see cref="SmtpInbox"/>): what arrives, in whose language, with which links; the server down and back, across a
+/// restart of ours; a refusal; no mail server at all. One database engine per subclass.
+/// </summary>
+public abstract class MailDeliveryTests : IAsyncLifetime
+{
+    private const string Ga = "ga-2023", Site = "http://ga.wego.test";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private readonly SmtpInbox inbox = new();
+    private IReadOnlyDictionary<string, string?> database = null!;
+    private WeGoServer? server;
+
+    protected abstract Task<IReadOnlyDictionary<string, string?>> FreshDatabaseAsync();
+
+    protected virtual Task CleanUpAsync() => Task.CompletedTask;
+
+    public async Task InitializeAsync() => database = await FreshDatabaseAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (server is not null)
+            await server.DisposeAsync();
+        await inbox.DisposeAsync();
+        await CleanUpAsync();
+    }
+
+    private async Task<WeGoServer> StartAsync(bool withMail = true)
+    {
+        var settings = new Dictionary<string, string?>(database)
+        {
+            ["Jobs:PollInterval"] = "00:00:00.200",
+            ["Jobs:RetryDelay"] = "00:00:01",
+        };
+        if (withMail)
+            foreach (var (key, value) in inbox.MailSettings(new Uri(Site)))
+                settings[key] = value;
+        return server = await WeGoServer.StartAsync(settings);
+    }
+
+    private static RegisterParticipantRequest Person(string givenName, string familyName, string language, string email) => new()
+    {
+        AssemblyId = Ga, MemberCityId = "seoul", GivenName = givenName, FamilyName = familyName, Email = email,
+        Role = ParticipantRole.Observer, Language = language,
+    };
+
+    private static string Unique(string name) => $"{name}-{Guid.NewGuid().ToString("N")[..8]}@seoul.wego.test";
+
+    [Fact]
+    public async Task Registration_decision_and_badge_mails_arrive_in_each_participants_language_with_working_links()
+    {
+        await inbox.StartAsync();
+        await StartAsync();
+        var secretariat = await server!.SecretariatAsync();
+        var (minjunEmail, anaEmail) = (Unique("minjun"), Unique("ana"));
+
+        var minjun = await secretariat.RegisterParticipant(Person("민준", "김", "ko", minjunEmail));
+        var ana = await secretariat.RegisterParticipant(Person("Ana", "Pérez", "en", anaEmail));
+
+        var korean = await inbox.ForAsync(minjunEmail, Patience);
+        Assert.EndsWith(" 접속 코드", korean.Subject);
+        Assert.Equal("ko", korean.Body!.Headers["Content-Language"]);
+        Assert.Equal("ga@wego.test", korean.From.Mailboxes.Single().Address);
+        Assert.Equal("민준 김", korean.To.Mailboxes.Single().Name);
+        Assert.Contains($"개인 접속 코드: {minjun.AccessCode}", korean.TextBody);
+        Assert.Contains($"{Site}/signin", korean.TextBody);
+        var english = await inbox.ForAsync(anaEmail, Patience);
+        Assert.StartsWith("Your access code for ", english.Subject);
+        Assert.Equal("en", english.Body!.Headers["Content-Language"]);
+        Assert.Contains($"Your personal access code: {ana.AccessCode}", english.TextBody);
+        Assert.Contains("Dear Ana Pérez,", english.TextBody);
+        // The link leads to the sign-in page of this site, where the code is typed.
+        using (var web = new HttpClient { BaseAddress = server.WebAddress })
+            Assert.Contains("access-code", await web.GetStringAsync(new Uri($"{Site}/signin").PathAndQuery));
+        // The code works: it signs the person in.
+        Assert.Equal(minjun.Participant.Id, (await server.Anonymous.RedeemAccessCode(minjun.AccessCode)).ParticipantId);
+
+        await secretariat.SubmitCredentials(Ga, "seoul", AccreditationCalls.Pdf, "credentials.pdf");
+        await secretariat.Review(minjun.Participant.Id, AccreditationDecision.Approve);
+        await secretariat.Review(ana.Participant.Id, AccreditationDecision.Reject, "Not named in the credentials letter.");
+        var badge = await secretariat.IssueBadge(minjun.Participant.Id);
+
+        // Jobs run side by side, so messages may arrive in any order.
+        var minjunMail = await AllAsync(minjunEmail, 3);
+        Assert.Single(minjunMail, m => (m.Subject ?? "").EndsWith("참가 등록이 승인되었습니다", StringComparison.Ordinal));
+        var rejected = (await AllAsync(anaEmail, 2)).Single(m => (m.Subject ?? "").Contains("was not approved", StringComparison.Ordinal));
+        Assert.Contains("Reason: Not named in the credentials letter.", rejected.TextBody);
+        var badgeReady = minjunMail.Single(m => (m.Subject ?? "").EndsWith("출입증이 준비되었습니다", StringComparison.Ordinal));
+        Assert.Contains(badge.BadgeNumber, badgeReady.TextBody);
+        Assert.Contains($"{Site}/badge", badgeReady.TextBody);
+
+        // The delivery log: every message sent, once; the access code is nowhere in it.
+        var log = await secretariat.ListNotifications(new() { Recipient = minjunEmail });
+        Assert.Equal(["access-code", "accreditation-approved", "badge-ready"], log.Notifications.Select(n => n.Kind).Reverse());
+        Assert.All(log.Notifications, n => Assert.Equal(NotificationStatus.Sent, n.Status));
+        Assert.All(log.Notifications, n => Assert.Equal(1, n.Attempts));
+        Assert.Contains("{access-code}", log.Notifications[^1].Body);
+        Assert.Equal(0, await CountRowsAsync($"SELECT COUNT(*) FROM notification WHERE body LIKE '%{minjun.AccessCode}%' OR secret IS NOT NULL"));
+        Assert.Equal(3, inbox.CountFor(minjunEmail));
+        Assert.Equal(2, inbox.CountFor(anaEmail));
+    }
+
+    [Fact]
+    public async Task A_mail_server_that_is_down_is_retried_and_the_message_sent_once_when_it_is_back_also_across_a_restart_of_ours()
+    {
+        await StartAsync();   // the inbox is not running: nothing listens on its port
+        var email = Unique("down");
+        var registered = await (await server!.SecretariatAsync()).RegisterParticipant(Person("Jae", "Lee", "en", email));
+
+        var failed = await WaitForAsync(email, n => n.Status == NotificationStatus.Failed);
+        Assert.Contains($"Could not reach the mail server 127.0.0.1:{inbox.Port}", failed.LastError);
+
+        // Our server restarts while the mail server is still down; the queue is kept, and so is the sealed code.
+        await server.DisposeAsync();
+        server = null;
+        await StartAsync();
+        await inbox.StartAsync();
+
+        var message = await inbox.ForAsync(email, Patience);
+        Assert.Contains(registered.AccessCode, message.TextBody);
+        var sent = await WaitForAsync(email, n => n.Status == NotificationStatus.Sent);
+        Assert.True(sent.Attempts >= 2, $"sent after {sent.Attempts} attempt(s); the first should have failed");
+        var history = await (await server!.SecretariatAsync()).GetNotification(new() { Id = sent.Id });
+        Assert.Equal("queued", history.Events[0].What);
+        Assert.Contains(history.Events, e => e.What == "failed" && e.Detail.Contains("Could not reach the mail server"));
+        Assert.Equal("sent", history.Events[^1].What);
+        // A while later, still one copy: nothing was sent twice.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(1, inbox.CountFor(email));
+    }
+
+    [Fact]
+    public async Task A_refusal_is_logged_with_the_servers_reason_and_not_retried()
+    {
+        await inbox.StartAsync();
+        inbox.Refusal = new SmtpResponse(SmtpReplyCode.MailboxUnavailable, "5.1.1 No such mailbox here");
+        await StartAsync();
+        var email = Unique("refused");
+        await (await server!.SecretariatAsync()).RegisterParticipant(Person("Refused", "Person", "en", email));
+
+        var failed = await WaitForAsync(email, n => n.Status == NotificationStatus.Failed);
+        Assert.Contains("550", failed.LastError);
+        Assert.Contains("No such mailbox here", failed.LastError);
+        await Task.Delay(TimeSpan.FromSeconds(3));   // three retry delays' worth: no second attempt
+        Assert.Equal(1, (await WaitForAsync(email, _ => true)).Attempts);
+        Assert.Empty(inbox.Received);
+    }
+
+    [Fact]
+    public async Task Without_a_mail_server_messages_are_held_for_the_secretariat_and_a_resend_says_why_not()
+    {
+        await StartAsync(withMail: false);
+        var email = Unique("held");
+        var secretariat = await server!.SecretariatAsync();
+        await secretariat.RegisterParticipant(Person("Held", "Person", "ko", email));
+
+        var held = await WaitForAsync(email, n => n.Status == NotificationStatus.Held);
+        Assert.Equal(0, held.Attempts);
+        Assert.Contains("접속 코드", held.Subject);
+        var refusal = await Assert.ThrowsAsync<RpcException>(() => secretariat.ResendNotification(new() { Id = held.Id }));
+        Assert.Equal(StatusCode.FailedPrecondition, refusal.StatusCode);
+        Assert.Contains("No mail server is configured (Mail:Host)", refusal.Status.Detail);
+        Assert.Equal(NotificationStatus.Held, (await WaitForAsync(email, _ => true)).Status);
+    }
+
+    /// <summary>The messages received for the address, once there are <paramref name="count"/>.</summary>
+    private async Task<IReadOnlyList<MimeMessage>> AllAsync(string address, int count)
+    {
+        var until = DateTime.UtcNow + Patience;
+        while (inbox.CountFor(address) < count && DateTime.UtcNow < until)
+            await Task.Delay(100);
+        return [.. inbox.Received.Where(m => m.To.Mailboxes.Any(b => b.Address == address))];
+    }
+
+    /// <summary>The recipient's one message in the delivery log, once it satisfies <paramref name="condition"/>.</summary>
+    private async Task<Notification> WaitForAsync(string email, Func<Notification, bool> condition)
+    {
+        var secretariat = await server!.SecretariatAsync();
+        var until = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var found = (await secretariat.ListNotifications(new() { Recipient = email })).Notifications.SingleOrDefault();
+            if (found is not null && condition(found))
+                return found;
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"The message to {email} did not reach the expected state; it is {found?.Status} ({found?.LastError}).");
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task<long> CountRowsAsync(string sql)
+    {
+        await using var connection = await server!.Services.GetRequiredService<IDbConnectionFactory>().OpenAsync();
+        await using DbCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+public sealed class SqliteMailDeliveryTests : MailDeliveryTests
+{
+    private readonly TempSqliteFile file = new();
+
+    protected override Task<IReadOnlyDictionary<string, string?>> FreshDatabaseAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?> { ["Storage:SqlitePath"] = file.Path });
+
+    protected override Task CleanUpAsync()
+    {
+        file.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+[Collection(Testing.PostgresCollection.Name)]
+public sealed class PostgresMailDeliveryTests(PostgresCluster cluster) : MailDeliveryTests
+{
+    protected override async Task<IReadOnlyDictionary<string, string?>> FreshDatabaseAsync() =>
+        new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = await cluster.CreateDatabaseAsync() };
+}
+
+/// <summary>Typed NotificationService calls as one signed-in caller.</summary>
+public static class NotificationCalls
+{
+    private const string Service = "/wego.assembly.v1.NotificationService/";
+
+    public static Task<ListNotificationsResponse> ListNotifications(this SampleApi api, ListNotificationsRequest request) =>
+        api.Unary<ListNotificationsRequest, ListNotificationsResponse>(Service + "ListNotifications", request);
+
+    public static Task<GetNotificationResponse> GetNotification(this SampleApi api, GetNotificationRequest request) =>
+        api.Unary<GetNotificationRequest, GetNotificationResponse>(Service + "GetNotification", request);
+
+    public static Task<ResendNotificationResponse> ResendNotification(this SampleApi api, ResendNotificationRequest request) =>
+        api.Unary<ResendNotificationRequest, ResendNotificationResponse>(Service + "ResendNotification", request);
+}
