@@ -37,6 +37,8 @@ public sealed class EnvironmentExampleTests
         var options = WeGoOptions.From(configuration);
         var auth = AuthOptions.From(configuration);
         JobOptions.From(configuration);
+        var mail = Notifications.MailOptions.From(configuration);
+        Assert.StartsWith("https://", mail.SiteUrl);
 
         Assert.StartsWith("Host=", options.PostgresConnectionString);
         Assert.False(options.SeedSampleData);
@@ -65,6 +67,7 @@ public sealed class EnvironmentExampleTests
         WeGoOptions.From(recording);
         AuthOptions.From(recording);
         JobOptions.From(recording);
+        Notifications.MailOptions.From(recording);
         return new HashSet<string>(
             recording.Read.Concat(appSettings.AsEnumerable().Where(p => p.Value is not null).Select(p => p.Key)).Concat(HostKeys),
             StringComparer.OrdinalIgnoreCase);

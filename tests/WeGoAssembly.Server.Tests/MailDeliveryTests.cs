@@ -113,6 +113,50 @@ public abstract class MailDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_the_cut_off_a_seat_and_a_waitlist_place_are_mailed_and_a_seat_from_the_waitlist_follows()
+    {
+        await inbox.StartAsync();
+        await StartAsync();
+        var secretariat = await server!.SecretariatAsync();
+        var visit = await secretariat.CreateSiteVisit(LogisticsCalls.Visit(Ga, "Cheonggyecheon", capacity: 1, startHour: 14, ("bus-1", 1)));
+        await secretariat.SubmitCredentials(Ga, "seoul", AccreditationCalls.Pdf, "credentials.pdf");
+        var (seatedEmail, waitingEmail) = (Unique("seated"), Unique("waiting"));
+        var seated = (await secretariat.RegisterParticipant(Person("Seated", "First", "en", seatedEmail))).Participant.Id;
+        var waiting = (await secretariat.RegisterParticipant(Person("대기", "박", "ko", waitingEmail))).Participant.Id;
+        foreach (var id in new[] { seated, waiting })
+        {
+            await secretariat.Review(id, AccreditationDecision.Approve);
+            await secretariat.SubmitPreferences(id, visit.Id);
+            await Task.Delay(20);   // the earlier submission wins the tie
+        }
+        // Before the cut-off an assignment run is a preview: nobody is told.
+        await secretariat.RunAssignment(Ga);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(inbox.Received, m => (m.TextBody ?? "").Contains("2023-09-07 14:00 (Asia/Seoul)", StringComparison.Ordinal));
+
+        await secretariat.SetPreferencesCutoff(Ga, DateTimeOffset.UtcNow.AddSeconds(1));
+        var visitMail = new Dictionary<string, MimeMessage>();
+        foreach (var email in new[] { seatedEmail, waitingEmail })
+            visitMail[email] = (await AllAsync(email, 3)).Single(m => (m.TextBody ?? "").Contains("2023-09-07 14:00 (Asia/Seoul)", StringComparison.Ordinal));
+        var placements = (await secretariat.GetAssignment(Ga)).Placements.ToDictionary(p => p.ParticipantId);
+        var holder = placements.Values.Single(p => p.Status == PlacementStatus.Assigned).ParticipantId;
+        var (holderEmail, waiterEmail) = holder == seated ? (seatedEmail, waitingEmail) : (waitingEmail, seatedEmail);
+        Assert.Contains("Seoul City Hall, west gate", visitMail[holderEmail].TextBody);
+        Assert.Contains("bus-1", visitMail[holderEmail].TextBody);
+        Assert.Equal("site-visit-assigned", (await secretariat.ListNotifications(new() { Recipient = holderEmail })).Notifications[0].Kind);
+        Assert.Equal("site-visit-waitlisted", (await secretariat.ListNotifications(new() { Recipient = waiterEmail })).Notifications[0].Kind);
+
+        // The seat holder drops out: the waitlist moves up, and the new holder hears of it once.
+        await secretariat.MoveParticipant(new() { ParticipantId = holder, FromSiteVisitId = visit.Id, Reason = "Cannot come" });
+        var promoted = (await AllAsync(waiterEmail, 4)).Where(m => (m.TextBody ?? "").Contains("2023-09-07 14:00 (Asia/Seoul)", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(2, promoted.Length);
+        Assert.Equal("site-visit-promoted", (await secretariat.ListNotifications(new() { Recipient = waiterEmail })).Notifications[0].Kind);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(4, inbox.CountFor(waiterEmail));   // access code, approval, waitlist, seat: nothing twice
+        Assert.Equal(3, inbox.CountFor(holderEmail));
+    }
+
+    [Fact]
     public async Task A_mail_server_that_is_down_is_retried_and_the_message_sent_once_when_it_is_back_also_across_a_restart_of_ours()
     {
         await StartAsync();   // the inbox is not running: nothing listens on its port

@@ -29,8 +29,12 @@ public sealed partial class ParticipantJourneyTests
             await page.GetByLabel("Family name").FillAsync("Lee");
             await page.GetByLabel("E-mail").FillAsync("ha-eun.lee@busan.example.org");
             await page.GetByLabel("Role").SelectOptionAsync(new SelectOptionValue { Label = "Observer" });
+            await page.GetByLabel("Language of their messages").SelectOptionAsync(new SelectOptionValue { Label = "한국어" });
             await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Ha-eun Lee is registered" })).ToBeVisibleAsync();
+            // Her e-mails will be in Korean.
+            var registered = (await (await web.Server.SecretariatAsync()).GetDelegation(scene.Id, "busan")).Participants.Single(p => p.GivenName == "Ha-eun");
+            Assert.Equal("ko", registered.Language);
             await Expect(page.Locator(".access-code")).Not.ToBeEmptyAsync();
             await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Ha-eun Lee" })).ToContainTextAsync("Waiting for review");
             await journey.StepAsync("registered");
