@@ -157,6 +157,59 @@ public abstract class MailDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_ballot_reminder_goes_to_the_voters_of_members_that_have_not_voted_only()
+    {
+        const string ga = "remind-2023", voting = "/wego.assembly.v1.VotingService/";
+        await inbox.StartAsync();
+        await StartAsync();
+        var secretariat = await server!.SecretariatAsync();
+        await secretariat.CreateAssembly(new Assembly
+        {
+            Id = ga, Title = "WeGO General Assembly (reminders)", Venue = "Seoul City Hall", Year = 2023, TimeZone = "Asia/Seoul",
+            Rules = new AssemblyRules { Quorum = new() { Numerator = 1, Denominator = 20 } },
+        });
+        var voters = new Dictionary<string, IssueBadgeResponse>();
+        foreach (var city in new[] { "seoul", "busan", "daegu" })
+        {
+            voters[city] = await secretariat.BadgedAsync(ga, city);
+            await secretariat.CheckIn(voters[city].QrSecret);
+        }
+        var item = (await secretariat.Unary<CreateAgendaItemRequest, CreateAgendaItemResponse>("/wego.assembly.v1.AgendaService/CreateAgendaItem", new()
+        {
+            AgendaItem = new() { AssemblyId = ga, Number = "1", TitleEn = "Budget", TitleKo = "예산", Kind = AgendaItemKind.Decision },
+        })).AgendaItem.Id;
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(8);
+        var ballot = (await secretariat.Unary<CreateBallotRequest, CreateBallotResponse>(voting + "CreateBallot", new()
+        {
+            Ballot = new()
+            {
+                AgendaItemId = item, QuestionEn = "Adopt the 2024 budget?", QuestionKo = "2024년 예산을 채택합니까?", Kind = BallotKind.Motion,
+                MajorityRule = MajorityRule.SimpleMajorityOfVotesCast, Method = BallotMethod.Secret,
+                Deadline = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(deadline),
+                RemindBefore = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(5)),
+            },
+        })).Ballot;
+        Assert.Equal(TimeSpan.FromSeconds(5), ballot.RemindBefore.ToTimeSpan());
+        await secretariat.Unary<OpenBallotRequest, OpenBallotResponse>(voting + "OpenBallot", new() { BallotId = ballot.Id });
+        var seoul = voters["seoul"].Participant;
+        var seoulApi = await server.ParticipantAsync(await server.IssueAccessCodeAsync(new(seoul.Id, ga, "seoul", seoul.GivenName)));
+        await seoulApi.Unary<CastVoteRequest, CastVoteResponse>(voting + "CastVote", new()
+        {
+            BallotId = ballot.Id, MemberCityId = "seoul", MotionChoice = MotionChoice.Yes, IdempotencyKey = Guid.NewGuid().ToString(),
+        });
+
+        foreach (var city in new[] { "busan", "daegu" })
+        {
+            var reminder = (await AllAsync(voters[city].Participant.Email, 4)).Single(m => (m.Subject ?? "").StartsWith("Reminder:", StringComparison.Ordinal));
+            Assert.Contains("Adopt the 2024 budget?", reminder.TextBody);
+            Assert.Contains(TimeZoneInfo.ConvertTime(deadline, TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul")).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), reminder.TextBody);
+        }
+        // Seoul voted: its delegate hears nothing more than registration, approval and badge.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(inbox.Received, m => m.To.Mailboxes.Any(b => b.Address == seoul.Email) && (m.Subject ?? "").StartsWith("Reminder:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_mail_server_that_is_down_is_retried_and_the_message_sent_once_when_it_is_back_also_across_a_restart_of_ours()
     {
         await StartAsync();   // the inbox is not running: nothing listens on its port

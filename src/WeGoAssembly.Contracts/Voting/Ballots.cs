@@ -37,7 +37,8 @@ public sealed record Ballot(
     BallotStatus Status,
     DateTimeOffset? OpenedAt,
     DateTimeOffset? ClosedAt,
-    string RunoffOfBallotId);
+    string RunoffOfBallotId,
+    TimeSpan? RemindBefore = null);
 
 /// <summary>One member's vote as the caller sends it: a motion choice, or the candidates marked (empty is blank).</summary>
 [GenerateSerializer, Alias("wego.VoteChoice")]

@@ -59,6 +59,8 @@ public static class BallotRules
             if (ballot.Seats >= 1 && candidates.Count < ballot.Seats)
                 errors.Add(new("ballot.candidates", $"{ballot.Seats} seat(s) need at least as many candidates; {candidates.Count} given."));
         }
+        if (ballot.RemindBefore is { } remind && (remind < TimeSpan.FromSeconds(1) || remind > TimeSpan.FromDays(7)))
+            errors.Add(new("ballot.remind_before", $"ballot.remind_before {remind} must be from 1 second to 7 days before the deadline; leave it unset for no reminder."));
         DomainErrors.ThrowIfAny(errors);
         return ballot with { QuestionEn = question, QuestionKo = questionKo, Candidates = candidates };
     }

@@ -32,6 +32,7 @@ public sealed class BallotGrain(
     IBallotLedger ledger,
     VotingHub hub,
     IDeadlineScheduler deadlines,
+    IBallotReminders reminders,
     TimeProvider clock,
     ILogger<BallotGrain> logger,
     ChangeRecording recording) : AuditedGrain<BallotState>(stored, recording), IBallotGrain
@@ -41,7 +42,7 @@ public sealed class BallotGrain(
     private ChangeFeed? feed;
     private Watch? quorumWatch;
 
-    private const string DeadlineName = "deadline";
+    private const string DeadlineName = "deadline", ReminderName = "reminder";
 
     // The ledger in memory: who voted (and through whom), receipts by idempotency key, counters.
     private readonly Dictionary<string, CastRecord> voted = new(StringComparer.Ordinal);
@@ -117,7 +118,11 @@ public sealed class BallotGrain(
             opening = false;
         }
         if (deadline is { } at)
+        {
             await deadlines.ScheduleAsync(this.GetGrainId(), DeadlineName, at);
+            if (opened.RemindBefore is { } before && at - before > now)
+                await deadlines.ScheduleAsync(this.GetGrainId(), ReminderName, at - before);
+        }
         Feed.Changed();
         return (opened, quorum);
     }
@@ -202,6 +207,19 @@ public sealed class BallotGrain(
         if (name == DeadlineName && state.State.Ballot is { Status: BallotStatus.Open, Deadline: { } deadline } && !closing
             && (deadline <= clock.GetUtcNow() || deadline <= dueTime))
             await CloseCoreAsync("system", fromDeadline: true);
+        else if (name == ReminderName && state.State.Ballot is { Status: BallotStatus.Open, Deadline: { } closesAt } ballot && !closing
+                 && clock.GetUtcNow() < closesAt)
+            await RemindAsync(ballot);
+    }
+
+    /// <summary>Who has not voted yet (only who, never how), and through whom each vote would be cast.</summary>
+    private async Task RemindAsync(Ballot ballot)
+    {
+        var current = await RefreshRollAsync();
+        var missing = current.EligibleMemberCityIds.Where(id => !voted.ContainsKey(id))
+            .ToDictionary(id => id, id => current.VoteRights.GetValueOrDefault(id) is { ThroughProxy: true, CastByMemberCityId: { } holder } ? holder : id,
+                StringComparer.Ordinal);
+        await reminders.RemindAsync(ballot, missing);
     }
 
     private async Task<(Ballot Ballot, BallotResult Result)> CloseCoreAsync(string actor, bool fromDeadline)
@@ -251,6 +269,8 @@ public sealed class BallotGrain(
         await GrainFactory.GetGrain<IAgendaGrain>(ballot.AssemblyId).BallotClosedAsync(ballot.AgendaItemId, ballot.Id);
         if (!fromDeadline && closed.Deadline is not null)
             await deadlines.CancelAsync(this.GetGrainId(), DeadlineName);
+        if (closed.RemindBefore is not null && closed.Deadline is not null)
+            await deadlines.CancelAsync(this.GetGrainId(), ReminderName);
         Feed.Changed();
         return (closed, result);
     }

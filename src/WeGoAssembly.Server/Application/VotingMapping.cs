@@ -23,7 +23,8 @@ public static class VotingMapping
         b.MajorityRule == V1.MajorityRule.Unspecified ? null : (Domain.Voting.MajorityRule)b.MajorityRule,
         (Domain.Voting.BallotMethod)b.Method,
         b.Candidates.Select(c => new Domain.Voting.Candidate(c.Id, c.NameEn, c.NameKo, c.MemberCityId)).ToArray(),
-        b.Deadline?.ToDateTimeOffset(), Domain.Voting.BallotStatus.Draft, null, null, (b.RunoffOfBallotId ?? "").Trim());
+        b.Deadline?.ToDateTimeOffset(), Domain.Voting.BallotStatus.Draft, null, null, (b.RunoffOfBallotId ?? "").Trim(),
+        b.RemindBefore is { } remind ? Duration(remind) : null);
 
     public static V1.Ballot ToProto(this Domain.Voting.Ballot b)
     {
@@ -33,6 +34,7 @@ public static class VotingMapping
             Kind = (V1.BallotKind)b.Kind, Seats = b.Seats, MajorityRule = b.MajorityRule is { } r ? (V1.MajorityRule)r : V1.MajorityRule.Unspecified,
             Method = (V1.BallotMethod)b.Method, Deadline = Ts(b.Deadline), Status = (V1.BallotStatus)b.Status,
             OpenedAt = Ts(b.OpenedAt), ClosedAt = Ts(b.ClosedAt), RunoffOfBallotId = b.RunoffOfBallotId,
+            RemindBefore = b.RemindBefore is { } remind ? Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(remind) : null,
         };
         message.Candidates.AddRange(b.Candidates.Select(c => new V1.Candidate { Id = c.Id, NameEn = c.NameEn, NameKo = c.NameKo, MemberCityId = c.MemberCityId }));
         return message;
@@ -79,4 +81,17 @@ public static class VotingMapping
     }
 
     private static Timestamp? Ts(DateTimeOffset? at) => at is { } t ? Timestamp.FromDateTimeOffset(t) : null;
+
+    // A Duration outside what TimeSpan holds (or with mixed signs) is refused as the field's error, not a crash.
+    private static TimeSpan Duration(Google.Protobuf.WellKnownTypes.Duration d)
+    {
+        try
+        {
+            return d.ToTimeSpan();
+        }
+        catch (InvalidOperationException)
+        {
+            throw Domain.DomainException.Invalid("ballot.remind_before", "ballot.remind_before is not a valid duration; give from 1 second to 7 days.");
+        }
+    }
 }

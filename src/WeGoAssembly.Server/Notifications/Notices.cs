@@ -4,6 +4,7 @@ using System.Text;
 using WeGoAssembly.Contracts.Accreditation;
 using WeGoAssembly.Contracts.Assemblies;
 using WeGoAssembly.Contracts.Logistics;
+using WeGoAssembly.Contracts.Voting;
 
 namespace WeGoAssembly.Server.Notifications;
 
@@ -159,5 +160,28 @@ public sealed record ItineraryNotice(Itinerary Itinerary) : Notice
             m.Letter(m.T("Please check what we received:", "받은 내용을 확인해 주세요:") + "\n\n" +
                 Leg(Itinerary.Arrival, "Arrival", "도착") + "\n" + Leg(Itinerary.Departure, "Departure", "출발") + "\n" + pickup + "\n\n" +
                 m.T($"To correct it: {m.Link("/travel")}", $"고치려면: {m.Link("/travel")}")));
+    }
+}
+
+/// <summary>A ballot closes soon and the vote of a member this person casts is missing (only that it is missing, never anything of a vote).</summary>
+public sealed record BallotReminderNotice(Ballot Ballot, string MemberCityId, string MemberNameEn, string MemberNameLocal) : Notice
+{
+    public override string Kind => "ballot-reminder";
+
+    public override string DedupeKey(Participant to) => $"ballot-reminder:{Ballot.Id}:{MemberCityId}:{to.Id}";
+
+    public override (string, string) Write(MailContext m)
+    {
+        var question = m.T(Ballot.QuestionEn, Ballot.QuestionKo.Length > 0 ? Ballot.QuestionKo : Ballot.QuestionEn);
+        var member = m.T(MemberNameEn, MemberNameLocal.Length > 0 ? MemberNameLocal : MemberNameEn);
+        var closes = Ballot.Deadline is { } deadline ? m.Time(deadline) : "";
+        var proxy = MemberCityId != m.To.MemberCityId;
+        return (
+            m.T($"Reminder: the vote of {member} is not cast yet", $"알림: {member}의 투표가 아직 이루어지지 않았습니다"),
+            m.Letter(m.T(
+                $"The ballot \"{question}\" closes at {closes}, and the vote of {member}{(proxy ? ", which your delegation holds by proxy," : "")} " +
+                $"has not been cast yet. Vote at {m.Link("/vote")} (from the hall, as the rules of the assembly require).",
+                $"\"{question}\" 투표가 {closes}에 마감되는데, {member}{(proxy ? "(귀 대표단이 위임받은 표)" : "")}의 투표가 아직 이루어지지 않았습니다. " +
+                $"{m.Link("/vote")} 에서 투표해 주세요 (총회 규칙에 따라 회의장에서).")));
     }
 }

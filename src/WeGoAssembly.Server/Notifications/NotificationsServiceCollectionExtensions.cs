@@ -1,4 +1,5 @@
 using WeGoAssembly.Grains.Logistics;
+using WeGoAssembly.Grains.Voting;
 
 namespace WeGoAssembly.Server.Notifications;
 
@@ -13,6 +14,8 @@ public static class NotificationsServiceCollectionExtensions
         services.AddTransient<MailJob>();
         services.AddTransient<SiteVisitNoticeJob>();
         services.AddSingleton<IPlacementNotices, SiteVisitNotices>();
+        services.AddTransient<BallotReminderJob>();
+        services.AddSingleton<IBallotReminders, BallotReminders>();
         return services;
     }
 }
