@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Threading.Channels;
 using static WeGoAssembly.Storage.Sql;
 using WeGoAssembly.Contracts.Records;
 
@@ -16,11 +15,12 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
     /// <summary>Most commits written in one transaction.</summary>
     public const int MaxBatch = 1024;
 
-    private readonly Channel<PendingCommit> queue = Channel.CreateUnbounded<PendingCommit>(new() { SingleReader = true });
-    private Task? writer;
+    private GroupCommit<PendingCommit, bool>? commits;
+
+    private GroupCommit<PendingCommit, bool> Commits => LazyInitializer.EnsureInitialized(ref commits, () => new(WriteBatchAsync, MaxBatch, "change outbox"));
 
     /// <summary>Queued like a commit (<see cref="CommitAsync"/>), so marks share transactions too; completes once the mark is stored.</summary>
-    public Task MarkAsync(string grainKind, string key) => Enqueue(new PendingCommit(grainKind, key, [], null, ReleaseMark: false, Mark: true));
+    public Task MarkAsync(string grainKind, string key) => Commits.EnqueueAsync(new PendingCommit(grainKind, key, [], null, ReleaseMark: false, Mark: true));
 
     public virtual bool FencesEveryChange => false;
 
@@ -30,58 +30,9 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
     /// fails every commit in it; each grain keeps its entries and mark and appends them later.
     /// </summary>
     public Task CommitAsync(string grainKind, string key, IReadOnlyList<PendingAudit> audit, ProjectionRow? projection, bool releaseMark) =>
-        Enqueue(new PendingCommit(grainKind, key, audit, projection, releaseMark, Mark: false));
+        Commits.EnqueueAsync(new PendingCommit(grainKind, key, audit, projection, releaseMark, Mark: false));
 
-    private Task Enqueue(PendingCommit pending)
-    {
-        if (writer is null)
-        {
-            lock (queue)
-                writer ??= Task.Run(RunCommitsAsync);
-        }
-        if (!queue.Writer.TryWrite(pending))
-            pending.TrySetException(new ObjectDisposedException(nameof(ChangeOutbox), "The change outbox is shutting down."));
-        return pending.Task;
-    }
-
-    private async Task RunCommitsAsync()
-    {
-        var batch = new List<PendingCommit>(MaxBatch);
-        while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var pending))
-                batch.Add(pending);
-            try
-            {
-                await WriteBatchAsync(batch).ConfigureAwait(false);
-                foreach (var pending in batch)
-                    pending.TrySetResult();
-            }
-            catch (Exception) when (batch.Count > 1)
-            {
-                // One commit the database refuses must not fail the others: each again on its own.
-                foreach (var pending in batch)
-                {
-                    try
-                    {
-                        await WriteBatchAsync([pending]).ConfigureAwait(false);
-                        pending.TrySetResult();
-                    }
-                    catch (Exception exception)
-                    {
-                        pending.TrySetException(exception);
-                    }
-                }
-            }
-            catch (Exception exception)
-            {
-                batch[0].TrySetException(exception);
-            }
-        }
-    }
-
-    private async Task WriteBatchAsync(List<PendingCommit> batch)
+    private async Task<IReadOnlyList<bool>> WriteBatchAsync(IReadOnlyList<PendingCommit> batch)
     {
         using var turn = await WriterTurnAsync();
         await using var connection = await connections.OpenAsync();
@@ -90,6 +41,7 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
         foreach (var commit in batch)
             await WriteAsync(connection, transaction, commit);
         await transaction.CommitAsync();
+        return [.. batch.Select(_ => true)];
     }
 
     private async Task WriteAsync(DbConnection connection, DbTransaction transaction, PendingCommit commit)
@@ -157,23 +109,12 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
 
     public async ValueTask DisposeAsync()
     {
-        queue.Writer.TryComplete();
-        if (writer is not null)
-            await writer.ConfigureAwait(false);
+        if (commits is not null)
+            await commits.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 
-    // Continuations run asynchronously: completing a batch must not run its callers inline on the writer loop.
-    private sealed class PendingCommit(string grainKind, string key, IReadOnlyList<PendingAudit> audit, ProjectionRow? projection, bool ReleaseMark, bool Mark)
-        : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
-    {
-        public string GrainKind { get; } = grainKind;
-        public string Key { get; } = key;
-        public IReadOnlyList<PendingAudit> Audit { get; } = audit;
-        public ProjectionRow? Projection { get; } = projection;
-        public bool ReleaseMark { get; } = ReleaseMark;
-        public bool Mark { get; } = Mark;
-    }
+    private sealed record PendingCommit(string GrainKind, string Key, IReadOnlyList<PendingAudit> Audit, ProjectionRow? Projection, bool ReleaseMark, bool Mark);
 
     /// <summary>Waits for the process's turn to write, where the database takes one writer at a time (SQLite); null otherwise.</summary>
     protected virtual ValueTask<IDisposable?> WriterTurnAsync() => ValueTask.FromResult<IDisposable?>(null);

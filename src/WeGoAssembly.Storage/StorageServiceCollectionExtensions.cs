@@ -43,7 +43,7 @@ public static class StorageServiceCollectionExtensions
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
             .Build());
         services.AddSingleton<NodeLease>();
-        services.AddSingleton<PostgresConnectionFactory>();
+        services.AddSingleton(sp => new PostgresConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>(), connectionString));
         services.AddSingleton<IDbConnectionFactory>(sp => sp.GetRequiredService<PostgresConnectionFactory>());
         services.AddSingleton<ChangeOutbox, PostgresChangeOutbox>();
         services.AddSingleton<AuditLog, PostgresAuditLog>();

@@ -153,6 +153,8 @@ public abstract class ReminderEndToEndTests : IAsyncLifetime
         var postgres = server.Services.GetRequiredService<StorageInfo>().Provider == StorageProvider.Postgres;
         Assert.IsType(postgres ? typeof(PostgreSqlStorage) : typeof(SQLiteStorage), storage);
         Assert.Contains(storage.GetMonitoringApi().Servers(), s => s.WorkersCount > 0);
+        using (var connection = storage.GetConnection())
+            Assert.Contains(Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection), j => j.Id == "mail-sweep" && j.Cron == "* * * * *");
         Assert.Empty(await TablesLikeAsync("qrtz%"));
         if (postgres)
             Assert.Contains("job", await ScalarsAsync("SELECT table_name FROM information_schema.tables WHERE table_schema = 'hangfire'"));

@@ -85,6 +85,21 @@ public abstract class NotificationLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Only_messages_still_queued_are_found_waiting()
+    {
+        var queued = (await Log.QueueAsync(Draft("w1"), NotificationStatus.Queued))!.Value;
+        var sent = (await Log.QueueAsync(Draft("w2"), NotificationStatus.Queued))!.Value;
+        var held = (await Log.QueueAsync(Draft("w3"), NotificationStatus.Held))!.Value;
+        var failed = (await Log.QueueAsync(Draft("w4"), NotificationStatus.Queued))!.Value;
+        await Log.RecordSentAsync(sent, "250 ok");
+        await Log.RecordFailedAsync(failed, "421 later");
+
+        Assert.Empty(await Log.WaitingSinceAsync(DateTimeOffset.UtcNow.AddMinutes(-1), 10));   // none has waited a minute
+        Assert.Equal([queued], await Log.WaitingSinceAsync(DateTimeOffset.UtcNow.AddSeconds(1), 10));
+        Assert.DoesNotContain(held, await Log.WaitingSinceAsync(DateTimeOffset.UtcNow.AddSeconds(1), 10));
+    }
+
+    [Fact]
     public async Task A_resend_queues_the_message_again_and_says_who_asked()
     {
         var id = (await Log.QueueAsync(Draft("r"), NotificationStatus.Held))!.Value;

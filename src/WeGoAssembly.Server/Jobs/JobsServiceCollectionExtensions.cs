@@ -46,6 +46,7 @@ public static class JobsServiceCollectionExtensions
             new JobFilterAttributeFilterProvider()));
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<IJobFilterProvider>()));
+        services.AddSingleton<IRecurringJobManager>(sp => new RecurringJobManager(sp.GetRequiredService<JobStorage>(), sp.GetRequiredService<IJobFilterProvider>()));
         services.AddTransient<GrainDeadlineJob>();
         services.AddSingleton<HangfireDeadlineScheduler>();
         services.AddSingleton<IDeadlineScheduler>(sp => sp.GetRequiredService<HangfireDeadlineScheduler>());

@@ -12,6 +12,8 @@ public static class NotificationsServiceCollectionExtensions
         services.AddSingleton<SecretBox>();
         services.AddSingleton<Notifier>();
         services.AddTransient<MailJob>();
+        services.AddTransient<MailSweepJob>();
+        services.AddHostedService<MailSweepSchedule>();
         services.AddTransient<SiteVisitNoticeJob>();
         services.AddSingleton<IPlacementNotices, SiteVisitNotices>();
         services.AddTransient<BallotReminderJob>();

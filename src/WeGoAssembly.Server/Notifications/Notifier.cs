@@ -27,7 +27,7 @@ public sealed partial class Notifier(
             var (subject, body) = notice.Write(m);
             var draft = new NotificationDraft(notice.DedupeKey(to), to.AssemblyId, to.Id, notice.Kind, to.Language, to.DisplayName, to.Email,
                 subject, body, accessCode is null ? null : secrets.Seal(accessCode));
-            var id = await log.QueueAsync(draft, mail.Enabled ? NotificationStatus.Queued : NotificationStatus.Held, ct);
+            var id = await log.QueueAsync(draft, mail.Enabled ? NotificationStatus.Queued : NotificationStatus.Held);
             if (id is { } queued && mail.Enabled)
                 jobs.Enqueue<MailJob>(j => j.SendAsync(queued, CancellationToken.None));
         }

@@ -1,0 +1,39 @@
+using System.ComponentModel;
+using Hangfire;
+using WeGoAssembly.Storage.Notifications;
+
+namespace WeGoAssembly.Server.Notifications;
+
+/// <summary>
+/// Once a minute (a Hangfire recurring job): hands every message still queued after two minutes to a new
+/// <see cref="MailJob"/>, so that a message whose job was lost (the process died between queueing it and handing it
+/// to Hangfire) still goes. A message already being sent, or sent meanwhile, is not sent twice: MailJob runs one at a
+/// time per message and checks its status first.
+/// </summary>
+public sealed class MailSweepJob(NotificationLog log, IBackgroundJobClient jobs, MailOptions mail, TimeProvider clock)
+{
+    public const string Id = "mail-sweep";
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+
+    [DisplayName("Queued e-mails without a job")]
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (!mail.Enabled)
+            return;
+        foreach (var id in await log.WaitingSinceAsync(clock.GetUtcNow() - Patience, 500, cancellationToken))
+            jobs.Enqueue<MailJob>(j => j.SendAsync(id, CancellationToken.None));
+    }
+}
+
+/// <summary>Registers <see cref="MailSweepJob"/> as a recurring job at start (every node does; Hangfire keeps one).</summary>
+internal sealed class MailSweepSchedule(IRecurringJobManager recurring) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        recurring.AddOrUpdate<MailSweepJob>(MailSweepJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
