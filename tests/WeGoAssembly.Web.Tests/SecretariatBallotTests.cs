@@ -51,8 +51,19 @@ public sealed class SecretariatBallotTests(WebApp web, ITestOutputHelper output)
             await page.GetByLabel("Question (English)").FillAsync("Adopt the 2024 work plan?");
             await page.GetByLabel("Question (Korean)").FillAsync("2024년 사업 계획을 채택합니까?");
             await page.GetByLabel("Method").SelectOptionAsync(new SelectOptionValue { Label = "roll-call vote" });
+            // It closes by itself in two hours, Seoul time, and those who have not voted are reminded 15 minutes before.
+            var seoul = TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul");
+            var closesLocal = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow.AddHours(2), seoul).DateTime;
+            closesLocal = new DateTime(closesLocal.Year, closesLocal.Month, closesLocal.Day, closesLocal.Hour, closesLocal.Minute, 0);
+            await page.GetByLabel("Closes by itself at (optional; time in Asia/Seoul)").FillAsync(closesLocal.ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture));
+            await page.GetByLabel("Remind the members that have not voted, minutes before it closes (optional)").FillAsync("15");
             await page.GetByRole(AriaRole.Button, new() { Name = "Create ballot" }).ClickAsync();
             await Expect(page.Locator("#ballot-heading")).ToHaveTextAsync("Adopt the 2024 work plan?");
+            var stored = (await secretariat.Unary<ListBallotsRequest, ListBallotsResponse>("/wego.assembly.v1.VotingService/ListBallots", new() { AssemblyId = ga })).Ballots.Single();
+            Assert.Equal(new DateTimeOffset(closesLocal, TimeSpan.FromHours(9)), stored.Deadline.ToDateTimeOffset());
+            Assert.Equal(TimeSpan.FromMinutes(15), stored.RemindBefore.ToTimeSpan());
+            await Expect(page.Locator("#ballot .meta")).ToContainTextAsync(
+                $"closes by itself at {closesLocal:yyyy-MM-dd HH:mm} (Asia/Seoul), reminder 15 min before");
 
             // Two of three needed are in the hall: opening is refused with the numbers.
             await page.GetByRole(AriaRole.Button, new() { Name = "Open this ballot" }).ClickAsync();
