@@ -40,6 +40,22 @@ public abstract class NotificationLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Messages_queued_at_once_share_transactions_and_a_key_queued_twice_is_one_message()
+    {
+        var keys = Enumerable.Range(0, 200).Select(i => $"burst-{i}").Append("burst-7").ToArray();
+        var ids = await Task.WhenAll(keys.Select(k => Log.QueueAsync(Draft(k), k.EndsWith('3') ? NotificationStatus.Held : NotificationStatus.Queued)));
+
+        Assert.Equal(200, ids.Count(id => id is not null));
+        Assert.Single(ids.Select((id, i) => (id, keys[i])), x => x.Item2 == "burst-7" && x.id is null);
+        Assert.Equal(200, ids.OfType<long>().Distinct().Count());
+        var listed = await Log.ListAsync(new(), null, 500);
+        Assert.Equal(200, listed.Count);
+        Assert.Equal(20, listed.Count(e => e.Status == NotificationStatus.Held));
+        foreach (var id in ids.OfType<long>().Take(5))
+            Assert.Single(await Log.EventsAsync(id));
+    }
+
+    [Fact]
     public async Task A_failed_attempt_keeps_the_servers_reason_and_a_later_success_erases_the_secret()
     {
         var id = (await Log.QueueAsync(Draft("k1", secret: [1, 2, 3]), NotificationStatus.Queued))!.Value;

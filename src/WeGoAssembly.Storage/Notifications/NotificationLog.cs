@@ -47,34 +47,71 @@ public abstract class NotificationLog(IDbConnectionFactory connections, TimeProv
     public Task<long?> QueueAsync(NotificationDraft draft, NotificationStatus status) =>
         LazyInitializer.EnsureInitialized(ref queue, () => new(WriteQueuedAsync, 256, "delivery log")).EnqueueAsync((draft, status));
 
+    // One INSERT for the batch's messages and one for their first events: two round trips per transaction, whatever
+    // the batch's size (PostgreSQL would otherwise pay two per message).
     private async Task<IReadOnlyList<long?>> WriteQueuedAsync(IReadOnlyList<(NotificationDraft Draft, NotificationStatus Status)> batch)
     {
         var now = Now();
         using var turn = await WriterTurnAsync(CancellationToken.None);
         await using var connection = await connections.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var ids = new List<long?>(batch.Count);
-        foreach (var (draft, status) in batch)
+        var inserted = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var insert = Sql.Command(connection, transaction, "", ("@now", now)))
         {
-            await using var insert = Sql.Command(connection, transaction, """
+            var rows = new StringBuilder();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var (draft, status) = batch[i];
+                rows.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"(@key{i}, @assembly{i}, @participant{i}, @kind{i}, @language{i}, @name{i}, @email{i}, @subject{i}, @body{i}, @secret{i}, @status{i}, @now, @now)");
+                foreach (var (name, value) in new (string, object)[]
+                {
+                    ("key", draft.DedupeKey), ("assembly", draft.AssemblyId), ("participant", draft.ParticipantId), ("kind", draft.Kind),
+                    ("language", draft.Language), ("name", draft.RecipientName), ("email", draft.RecipientEmail), ("subject", draft.Subject),
+                    ("body", draft.Body), ("secret", (object?)draft.Secret ?? DBNull.Value), ("status", Name(status)),
+                })
+                    Sql.AddParameter(insert, $"@{name}{i}", value);
+            }
+            insert.CommandText = $"""
                 INSERT INTO notification (dedupe_key, assembly_id, participant_id, kind, language, recipient_name, recipient_email,
                                           subject, body, secret, status, created_at, updated_at)
-                VALUES (@key, @assembly, @participant, @kind, @language, @name, @email, @subject, @body, @secret, @status, @now, @now)
+                VALUES {rows}
                 ON CONFLICT (dedupe_key) DO NOTHING
-                RETURNING id
-                """,
-                ("@key", draft.DedupeKey), ("@assembly", draft.AssemblyId), ("@participant", draft.ParticipantId), ("@kind", draft.Kind),
-                ("@language", draft.Language), ("@name", draft.RecipientName), ("@email", draft.RecipientEmail), ("@subject", draft.Subject),
-                ("@body", draft.Body), ("@secret", (object?)draft.Secret ?? DBNull.Value), ("@status", Name(status)), ("@now", now));
-            if (await insert.ExecuteScalarAsync() is not { } inserted)
+                RETURNING id, dedupe_key
+                """;
+            await using var reader = await insert.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                inserted[reader.GetString(1)] = reader.GetInt64(0);
+        }
+        // A key queued twice in one batch is one message: the first caller gets its id, a repeat gets null.
+        var ids = new List<long?>(batch.Count);
+        var events = new List<(long Id, NotificationStatus Status)>();
+        foreach (var (draft, status) in batch)
+        {
+            if (inserted.Remove(draft.DedupeKey, out var id))
+            {
+                ids.Add(id);
+                events.Add((id, status));
+            }
+            else
             {
                 ids.Add(null);
-                continue;
             }
-            var id = Convert.ToInt64(inserted, System.Globalization.CultureInfo.InvariantCulture);
-            await AddEventAsync(connection, transaction, id, now, status == NotificationStatus.Held ? "held" : "queued",
-                status == NotificationStatus.Held ? "No mail server is configured: pass this message on by hand." : "", CancellationToken.None);
-            ids.Add(id);
+        }
+        if (events.Count > 0)
+        {
+            await using var addEvents = Sql.Command(connection, transaction, "", ("@now", now),
+                ("@queued", "queued"), ("@held", "held"), ("@none", ""), ("@holdReason", "No mail server is configured: pass this message on by hand."));
+            var rows = new StringBuilder();
+            for (var i = 0; i < events.Count; i++)
+            {
+                var held = events[i].Status == NotificationStatus.Held;
+                rows.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"(@id{i}, 1, @now, {(held ? "@held" : "@queued")}, {(held ? "@holdReason" : "@none")})");
+                Sql.AddParameter(addEvents, $"@id{i}", events[i].Id);
+            }
+            addEvents.CommandText = $"INSERT INTO notification_event (notification_id, seq, at, what, detail) VALUES {rows}";
+            await addEvents.ExecuteNonQueryAsync();
         }
         await transaction.CommitAsync();
         return ids;
