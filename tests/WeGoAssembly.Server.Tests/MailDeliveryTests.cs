@@ -110,6 +110,10 @@ public abstract class MailDeliveryTests : IAsyncLifetime
         Assert.Equal(0, await CountRowsAsync($"SELECT COUNT(*) FROM notification WHERE body LIKE '%{minjun.AccessCode}%' OR secret IS NOT NULL"));
         Assert.Equal(3, inbox.CountFor(minjunEmail));
         Assert.Equal(2, inbox.CountFor(anaEmail));
+
+        // A second decision is news too: approved after all, Ana hears of it.
+        await secretariat.Review(ana.Participant.Id, AccreditationDecision.Approve);
+        Assert.Single(await AllAsync(anaEmail, 3), m => (m.Subject ?? "").Contains("is approved", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -190,6 +194,19 @@ public abstract class MailDeliveryTests : IAsyncLifetime
             },
         })).Ballot;
         Assert.Equal(TimeSpan.FromSeconds(5), ballot.RemindBefore.ToTimeSpan());
+        // A reminder with no deadline would never go: opening such a ballot is refused, saying so.
+        var noDeadline = (await secretariat.Unary<CreateBallotRequest, CreateBallotResponse>(voting + "CreateBallot", new()
+        {
+            Ballot = new()
+            {
+                AgendaItemId = item, QuestionEn = "Adopt the minutes?", Kind = BallotKind.Motion, MajorityRule = MajorityRule.SimpleMajorityOfVotesCast,
+                Method = BallotMethod.Secret, RemindBefore = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMinutes(5)),
+            },
+        })).Ballot;
+        var refused = await Assert.ThrowsAsync<RpcException>(() =>
+            secretariat.Unary<OpenBallotRequest, OpenBallotResponse>(voting + "OpenBallot", new() { BallotId = noDeadline.Id }));
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains("give a deadline", refused.Status.Detail);
         await secretariat.Unary<OpenBallotRequest, OpenBallotResponse>(voting + "OpenBallot", new() { BallotId = ballot.Id });
         var seoul = voters["seoul"].Participant;
         var seoulApi = await server.ParticipantAsync(await server.IssueAccessCodeAsync(new(seoul.Id, ga, "seoul", seoul.GivenName)));

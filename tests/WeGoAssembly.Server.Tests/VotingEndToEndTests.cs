@@ -227,6 +227,9 @@ public abstract class VotingEndToEndTests : IAsyncLifetime
             await Task.Delay(wait);   // the deadline passes while no server runs (time itself is the subject here)
         server = await WeGoServer.StartAsync(settings);
         secretariat = await server.SecretariatAsync();
+        // Past the deadline no vote is taken, also in the moment before the job that closes the ballot has run.
+        var late = await Refused(() => Vote(new SampleApi(server.Anonymous.Raw, people[1].Api.Session), ballot.Id, "busan", MotionChoice.No));
+        Assert.Equal(StatusCode.FailedPrecondition, late.StatusCode);
         var last = await secretariat.ServerStreaming<WatchBallotRequest, WatchBallotResponse>(Voting + "WatchBallot", new() { BallotId = ballot.Id })
             .LastAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal((BallotStatus.Closed, BallotOutcome.Adopted, 1), (last.Ballot.Status, last.Result.Outcome, last.Result.VotesCast));

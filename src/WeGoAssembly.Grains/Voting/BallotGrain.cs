@@ -100,6 +100,8 @@ public sealed class BallotGrain(
         var now = clock.GetUtcNow();
         if (deadline is { } due && due <= now)
             throw DomainException.Invalid("deadline", $"The deadline {due:u} has passed; give one in the future or none.");
+        if (ballot.RemindBefore is { } remindBefore && deadline is null)
+            throw DomainException.Invalid("deadline", $"Ballot {ballot.Id} asks for a reminder {remindBefore} before its deadline but has none; give a deadline, or create it without a reminder.");
         var current = await RefreshRollAsync();
         var quorum = current.Quorum;
         if (!quorum.Met)
@@ -172,6 +174,9 @@ public sealed class BallotGrain(
         if (ballot.Status != BallotStatus.Open || closing || opening)
             throw new DomainException(DomainErrorKind.StateConflict,
                 ballot.Status == BallotStatus.Draft || opening ? $"Ballot {ballot.Id} is not open yet." : $"Ballot {ballot.Id} is closed; no more votes are taken.");
+        // The deadline itself ends the voting, not the job that closes the ballot a moment later.
+        if (ballot.Deadline is { } deadline && clock.GetUtcNow() >= deadline)
+            throw new DomainException(DomainErrorKind.StateConflict, $"Ballot {ballot.Id} closed at its deadline, {deadline:yyyy-MM-dd HH:mm:ss} UTC; no more votes are taken.");
         if (voter.AssemblyId != ballot.AssemblyId)
             throw new DomainException(DomainErrorKind.Forbidden, $"You are a participant of \"{voter.AssemblyId}\"; ballot {ballot.Id} is of \"{ballot.AssemblyId}\".");
         return null;

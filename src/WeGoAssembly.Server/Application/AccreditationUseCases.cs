@@ -20,7 +20,7 @@ namespace WeGoAssembly.Server.Application;
 /// exports. A participant registers people into, and submits the letter of, their own delegation; the
 /// secretariat reviews, badges, records proxies and exports; staff (secretariat and logistics) scan badges.
 /// </summary>
-public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegister delegations, Notifier notifier)
+public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegister delegations, Notifier notifier, TimeProvider clock)
 {
     private const int MaxBadgeCodeLength = 200;
 
@@ -52,7 +52,7 @@ public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegist
         var caller = context.Require(Role.Secretariat);
         var participant = await DelegationOf(request.ParticipantId)
             .ReviewAsync(request.ParticipantId.Trim(), (AccreditationDecision)request.Decision, request.Reason, caller.Actor);
-        await notifier.NotifyAsync(participant, new AccreditationNotice(participant.Status, participant.RejectionReason), ct: context.CancellationToken);
+        await notifier.NotifyAsync(participant, new AccreditationNotice(participant.Status, participant.RejectionReason, clock.GetUtcNow()), ct: context.CancellationToken);
         return new() { Participant = participant.ToProto() };
     }
 

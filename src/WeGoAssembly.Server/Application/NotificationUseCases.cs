@@ -52,7 +52,7 @@ public sealed class NotificationUseCases(NotificationLog log, IBackgroundJobClie
         if (!mail.Enabled)
             throw new DomainException(DomainErrorKind.StateConflict,
                 $"No mail server is configured (Mail:Host), so message {entry.Id} cannot be sent; pass it on to {entry.RecipientEmail} by hand.");
-        if (entry.Body.Contains(Notice.AccessCodePlaceholder, StringComparison.Ordinal) && !entry.HoldsSecret)
+        if (entry.Kind == AccessCodeNotice.KindName && !entry.HoldsSecret)
             throw new DomainException(DomainErrorKind.StateConflict,
                 $"Message {entry.Id} carried an access code, which the server erases once it is sent and cannot send again; " +
                 "the person who registered the participant was shown the code.");

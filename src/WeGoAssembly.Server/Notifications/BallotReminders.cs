@@ -11,14 +11,15 @@ namespace WeGoAssembly.Server.Notifications;
 /// <summary>Hands a ballot's reminder to <see cref="BallotReminderJob"/>, outside the grain's turn.</summary>
 public sealed class BallotReminders(IBackgroundJobClient jobs) : IBallotReminders
 {
-    // A failure to queue throws: the ballot's reminder job fails and Hangfire delivers it again.
+    // A failure to queue throws: the ballot's reminder delivery fails and Hangfire delivers it again.
     public Task RemindAsync(Ballot ballot, IReadOnlyDictionary<string, string> castBy) =>
         Task.Run(() => jobs.Enqueue<BallotReminderJob>(j => j.SendAsync(ballot.Id, new Dictionary<string, string>(castBy), CancellationToken.None)));
 }
 
 /// <summary>
 /// Writes to the voting delegate and the alternate (approved or badged) of the delegation that casts each missing
-/// vote. Nothing once the ballot has closed; once per person and missing vote.
+/// vote. Nothing once the ballot has closed; once per person and missing vote. A message that cannot be queued fails
+/// the job, which Hangfire runs again (what was queued is not queued twice).
 /// </summary>
 public sealed class BallotReminderJob(IGrainFactory grains, Notifier notifier)
 {
@@ -40,7 +41,7 @@ public sealed class BallotReminderJob(IGrainFactory grains, Notifier notifier)
                 foreach (var voter in voters)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    await notifier.NotifyAsync(voter, new BallotReminderNotice(ballot, member, city?.NameEn ?? member, city?.NameLocal ?? ""), ct: cancellationToken);
+                    await notifier.QueueAsync(voter, new BallotReminderNotice(ballot, member, city?.NameEn ?? member, city?.NameLocal ?? ""));
                 }
             }
         }

@@ -16,8 +16,12 @@ namespace WeGoAssembly.Server.Notifications;
 /// </summary>
 public sealed partial class MailJob(NotificationLog log, MailOptions mail, SecretBox secrets, ILogger<MailJob> logger)
 {
+    public const string Queue = "mail";
+
+    // One lock per message (not one for all mail), and a queue of its own so that deadlines are served first.
     [DisplayName("E-mail {0}")]
-    [DisableConcurrentExecution(timeoutInSeconds: 120)]
+    [Queue(Queue)]
+    [DisableConcurrentExecution("wego:mail:{0}", 120)]
     public async Task SendAsync(long id, CancellationToken cancellationToken)
     {
         var message = await log.GetAsync(id, cancellationToken);
@@ -29,7 +33,7 @@ public sealed partial class MailJob(NotificationLog log, MailOptions mail, Secre
             return;
         }
         var body = message.Body;
-        if (body.Contains(Notice.AccessCodePlaceholder, StringComparison.Ordinal))
+        if (message.Kind == AccessCodeNotice.KindName)
         {
             var code = await log.GetSecretAsync(id, cancellationToken) is { } sealedCode ? secrets.Open(sealedCode) : null;
             if (code is null)
@@ -51,11 +55,12 @@ public sealed partial class MailJob(NotificationLog log, MailOptions mail, Secre
             Refused(logger, id, (int)e.StatusCode);
             return;
         }
-        catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or ServiceNotConnectedException or IOException
-                                   or SocketException or TimeoutException or MailKit.Security.AuthenticationException or OperationCanceledException)
+        catch (Exception e)
         {
+            // Anything else (the server down or slow, TLS or sign-in refused, a 4xx reply) is recorded with its reason, so a
+            // wrong mail setting shows on the delivery log, and retried by Hangfire with a growing wait.
             await log.RecordFailedAsync(id, Reason(e), CancellationToken.None);
-            throw;   // Hangfire retries it
+            throw;
         }
         await log.RecordSentAsync(id, reply, CancellationToken.None);
     }
@@ -84,7 +89,14 @@ public sealed partial class MailJob(NotificationLog log, MailOptions mail, Secre
         if (mail.UserName.Length > 0)
             await smtp.AuthenticateAsync(mail.UserName, mail.Password, timeout.Token);
         var reply = await smtp.SendAsync(message, timeout.Token);
-        await smtp.DisconnectAsync(quit: true, timeout.Token);
+        try
+        {
+            await smtp.DisconnectAsync(quit: true, timeout.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Accepted is accepted: a server slow to say goodbye must not make the message go twice.
+        }
         return reply;
     }
 
@@ -93,7 +105,7 @@ public sealed partial class MailJob(NotificationLog log, MailOptions mail, Secre
         SmtpCommandException c => $"{(int)c.StatusCode} {c.Message}",
         SocketException s => $"Could not reach the mail server {mail.Host}:{mail.Port}: {s.Message}",
         OperationCanceledException or TimeoutException => $"The mail server {mail.Host}:{mail.Port} did not answer within {mail.Timeout.TotalSeconds:0} s.",
-        _ => e.Message,
+        _ => $"{e.GetType().Name}: {e.Message}",
     };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The mail server refused e-mail {Id} with status {Status}; not retried")]

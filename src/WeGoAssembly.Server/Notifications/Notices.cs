@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using WeGoAssembly.Contracts.Accreditation;
 using WeGoAssembly.Contracts.Assemblies;
 using WeGoAssembly.Contracts.Logistics;
@@ -44,15 +42,14 @@ public abstract record Notice
     public abstract string DedupeKey(Participant to);
 
     public abstract (string Subject, string Body) Write(MailContext m);
-
-    /// <summary>A short stable digest of free text (a reason) for a dedupe key.</summary>
-    protected static string Digest(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
 }
 
 /// <summary>At registration: the personal access code and where to sign in with it.</summary>
 public sealed record AccessCodeNotice : Notice
 {
-    public override string Kind => "access-code";
+    public const string KindName = "access-code";
+
+    public override string Kind => KindName;
 
     public override string DedupeKey(Participant to) => $"access-code:{to.Id}";
 
@@ -70,11 +67,12 @@ public sealed record AccessCodeNotice : Notice
 }
 
 /// <summary>The secretariat's decision on an accreditation, with the reason when it is a refusal.</summary>
-public sealed record AccreditationNotice(AccreditationStatus Status, string Reason) : Notice
+public sealed record AccreditationNotice(AccreditationStatus Status, string Reason, DateTimeOffset DecidedAt) : Notice
 {
     public override string Kind => Status == AccreditationStatus.Rejected ? "accreditation-rejected" : "accreditation-approved";
 
-    public override string DedupeKey(Participant to) => $"accreditation:{to.Id}:{Kind}:{Digest(Reason)}";
+    // Each decision is news, also a second approval after a refusal.
+    public override string DedupeKey(Participant to) => $"accreditation:{to.Id}:{Kind}:{DecidedAt.ToUnixTimeMilliseconds()}";
 
     public override (string, string) Write(MailContext m) => Status == AccreditationStatus.Rejected
         ? (m.T($"Your accreditation for {m.Assembly.Title} was not approved", $"{m.Assembly.Title} 참가 등록이 승인되지 않았습니다"),

@@ -15,26 +15,35 @@ namespace WeGoAssembly.Server.Notifications;
 public sealed partial class Notifier(
     NotificationLog log, IBackgroundJobClient jobs, MailOptions mail, SecretBox secrets, IGrainFactory grains, ILogger<Notifier> logger)
 {
-    /// <summary>Queues <paramref name="notice"/> for <paramref name="to"/>; <paramref name="accessCode"/> is sealed apart from the body.</summary>
+    /// <summary>
+    /// Queues <paramref name="notice"/> for <paramref name="to"/> (<paramref name="accessCode"/> sealed apart from the body);
+    /// a failure is logged, not thrown: the change it reports is stored and stands.
+    /// </summary>
     public async Task NotifyAsync(Participant to, Notice notice, string? accessCode = null, CancellationToken ct = default)
     {
         try
         {
-            var assembly = await grains.GetGrain<IAssemblyGrain>(to.AssemblyId).GetAsync()
-                ?? throw new InvalidOperationException($"Assembly {to.AssemblyId} is not found.");
-            var city = await grains.GetGrain<IMemberCityGrain>(to.MemberCityId).GetAsync();
-            var m = new MailContext(to, assembly, (to.Language == "ko" ? city?.NameLocal : city?.NameEn) is { Length: > 0 } name ? name : to.MemberCityId, mail.SiteUrl);
-            var (subject, body) = notice.Write(m);
-            var draft = new NotificationDraft(notice.DedupeKey(to), to.AssemblyId, to.Id, notice.Kind, to.Language, to.DisplayName, to.Email,
-                subject, body, accessCode is null ? null : secrets.Seal(accessCode));
-            var id = await log.QueueAsync(draft, mail.Enabled ? NotificationStatus.Queued : NotificationStatus.Held);
-            if (id is { } queued && mail.Enabled)
-                jobs.Enqueue<MailJob>(j => j.SendAsync(queued, CancellationToken.None));
+            await QueueAsync(to, notice, accessCode);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             NotQueued(logger, notice.Kind, to.Id, e);
         }
+    }
+
+    /// <summary>Queues <paramref name="notice"/> for <paramref name="to"/>, throwing on failure (for jobs, which Hangfire retries).</summary>
+    public async Task QueueAsync(Participant to, Notice notice, string? accessCode = null)
+    {
+        var assembly = await grains.GetGrain<IAssemblyGrain>(to.AssemblyId).GetAsync()
+            ?? throw new InvalidOperationException($"Assembly {to.AssemblyId} is not found.");
+        var city = await grains.GetGrain<IMemberCityGrain>(to.MemberCityId).GetAsync();
+        var m = new MailContext(to, assembly, (to.Language == "ko" ? city?.NameLocal : city?.NameEn) is { Length: > 0 } name ? name : to.MemberCityId, mail.SiteUrl);
+        var (subject, body) = notice.Write(m);
+        var draft = new NotificationDraft(notice.DedupeKey(to), to.AssemblyId, to.Id, notice.Kind, to.Language, to.DisplayName, to.Email,
+            subject, body, accessCode is null ? null : secrets.Seal(accessCode));
+        var id = await log.QueueAsync(draft, mail.Enabled ? NotificationStatus.Queued : NotificationStatus.Held);
+        if (id is { } queued && mail.Enabled)
+            jobs.Enqueue<MailJob>(j => j.SendAsync(queued, CancellationToken.None));
     }
 
     /// <summary>Queues <paramref name="notice"/> for the participant of that id (nothing when there is none).</summary>

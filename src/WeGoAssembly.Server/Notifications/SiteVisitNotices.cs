@@ -35,7 +35,7 @@ public sealed partial class SiteVisitNotices(IBackgroundJobClient jobs, ILogger<
 public sealed class SiteVisitNoticeJob(IGrainFactory grains, Notifier notifier, TimeProvider clock)
 {
     [DisplayName("Site-visit e-mails of {0}")]
-    [DisableConcurrentExecution(timeoutInSeconds: 300)]
+    [DisableConcurrentExecution("wego:site-visit-notices:{0}", 300)]
     public async Task SendAsync(string assemblyId, CancellationToken cancellationToken)
     {
         var plan = grains.GetGrain<ISiteVisitPlanGrain>(assemblyId);
@@ -52,8 +52,7 @@ public sealed class SiteVisitNoticeJob(IGrainFactory grains, Notifier notifier, 
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (people.TryGetValue(placement.ParticipantId, out var person) && visits.TryGetValue(placement.SiteVisitId, out var visit))
-                    await notifier.NotifyAsync(person, new SiteVisitNotice(visit, placement, promoted.Contains((placement.ParticipantId, placement.SiteVisitId))),
-                        ct: cancellationToken);
+                    await notifier.QueueAsync(person, new SiteVisitNotice(visit, placement, promoted.Contains((placement.ParticipantId, placement.SiteVisitId))));
             }
         }
     }
