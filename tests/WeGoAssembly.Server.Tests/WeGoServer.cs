@@ -88,6 +88,28 @@ public sealed class WeGoServer : IAsyncDisposable
     /// </summary>
     public static async Task<WeGoServer> StartAsync(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null)
     {
+        // A free port is released before Kestrel binds it, so another process may take it meanwhile: try fresh ports then.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortsAsync(settings, configureServices);
+            }
+            catch (Exception e) when (attempt < 3 && IsAddressInUse(e))
+            {
+            }
+        }
+    }
+
+    private static bool IsAddressInUse(Exception e) => e switch
+    {
+        Microsoft.AspNetCore.Connections.AddressInUseException => true,
+        AggregateException a => a.InnerExceptions.Any(IsAddressInUse),
+        _ => e.InnerException is { } inner && IsAddressInUse(inner),
+    };
+
+    private static async Task<WeGoServer> StartOnFreePortsAsync(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices)
+    {
         var (grpcPort, webPort) = (FreePort(), FreePort());
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -111,7 +133,16 @@ public sealed class WeGoServer : IAsyncDisposable
         builder.AddWeGoAssembly();
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
-        await app.StartWeGoAssemblyAsync();
+        try
+        {
+            await app.StartWeGoAssemblyAsync();
+        }
+        catch
+        {
+            // Whatever did start (the silo, the job server) stops with the host; the start's own failure is what is reported.
+            try { await app.DisposeAsync(); } catch (Exception) { }
+            throw;
+        }
         return new WeGoServer(app, grpcPort, webPort);
     }
 

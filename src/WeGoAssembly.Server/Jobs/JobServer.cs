@@ -38,11 +38,12 @@ internal sealed class JobServer(JobStorage storage, IJobFilterProvider filters, 
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (server is null)
+        // Null when it never started or is disposed already (a host whose start failed is stopped after it is disposed).
+        if (Volatile.Read(ref server) is not { } running)
             return;
-        server.SendStop();
-        await server.WaitForShutdownAsync(cancellationToken);
+        running.SendStop();
+        await running.WaitForShutdownAsync(cancellationToken);
     }
 
-    public void Dispose() => server?.Dispose();
+    public void Dispose() => Interlocked.Exchange(ref server, null)?.Dispose();
 }
