@@ -32,7 +32,7 @@ echo "== buf lint"
 
 echo "== dotnet build"
 dotnet build WeGoAssembly.sln --nologo
-# One test project at a time (-m:1): on two cores the crash, standby and browser suites each start servers,
+# One test project at a time (-m:1): on two cores the crash, cluster and browser suites each start servers,
 # clusters or chromium, and run side by side they starve each other past their timeouts (a browser journey
 # failed that way in CI). Serial costs about a minute and keeps every timing-sensitive test honest.
 echo "== dotnet test"

@@ -22,8 +22,6 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
     /// <summary>Queued like a commit (<see cref="CommitAsync"/>), so marks share transactions too; completes once the mark is stored.</summary>
     public Task MarkAsync(string grainKind, string key) => Commits.EnqueueAsync(new PendingCommit(grainKind, key, [], null, ReleaseMark: false, Mark: true));
 
-    public virtual bool FencesEveryChange => false;
-
     /// <summary>
     /// Queues the commit and completes when it is stored. Commits queued while one transaction runs share the next
     /// (group commit, as the vote ledger does): under load many grains' changes cost one fsync. A failed transaction
@@ -37,7 +35,6 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
         using var turn = await WriterTurnAsync();
         await using var connection = await connections.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await FenceAsync(connection, transaction);
         foreach (var commit in batch)
             await WriteAsync(connection, transaction, commit);
         await transaction.CommitAsync();
@@ -48,7 +45,6 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
     {
         if (commit.Mark)
         {
-            // Fenced with the batch: the mark comes before the grain's state is written, so a node that lost the database stores nothing.
             await using var mark = Command(connection, transaction, """
                 INSERT INTO outbox_mark (grain_kind, grain_key) VALUES (@kind, @key) ON CONFLICT (grain_kind, grain_key) DO NOTHING
                 """, ("@kind", commit.GrainKind), ("@key", commit.Key));
@@ -121,8 +117,4 @@ public abstract class ChangeOutbox(IDbConnectionFactory connections) : IChangeOu
 
     /// <summary>The value to bind for recorded_at.</summary>
     protected abstract object TimeValue(DateTimeOffset time);
-
-    /// <summary>Refuses the commit when this node no longer holds the database (PostgreSQL's node lease).</summary>
-    protected virtual Task FenceAsync(DbConnection connection, DbTransaction transaction) => Task.CompletedTask;
-
 }

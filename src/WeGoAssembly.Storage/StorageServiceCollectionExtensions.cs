@@ -32,8 +32,7 @@ public static class StorageServiceCollectionExtensions
 
     /// <summary>
     /// PostgreSQL through one <see cref="NpgsqlDataSource"/> (also registered, for raw SQL): the
-    /// production store. Registers the same services as <see cref="AddSqliteStorage"/>, and the
-    /// <see cref="NodeLease"/> that fences writes once the process takes it (the host does, for a hot standby).
+    /// production store. Registers the same services as <see cref="AddSqliteStorage"/>.
     /// </summary>
     public static IServiceCollection AddPostgresStorage(this IServiceCollection services, string connectionString)
     {
@@ -42,7 +41,6 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString)
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
             .Build());
-        services.AddSingleton<NodeLease>();
         services.AddSingleton(sp => new PostgresConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>(), connectionString));
         services.AddSingleton<IDbConnectionFactory>(sp => sp.GetRequiredService<PostgresConnectionFactory>());
         services.AddSingleton<ChangeOutbox, PostgresChangeOutbox>();

@@ -13,7 +13,7 @@ public sealed class EnvironmentExampleTests
     private static readonly EnvironmentFile Example = EnvironmentFile.Read(RepositoryFiles.PathOf("deploy", "wegoassembly.env.example"));
 
     /// <summary>The host's own ASPNETCORE_ settings the example uses; ASP.NET Core reads them, not the app's option classes.</summary>
-    private static readonly string[] HostKeys = ["ENVIRONMENT", "FORWARDEDHEADERS_ENABLED"];
+    private static readonly string[] HostKeys = ["ENVIRONMENT"];
 
     [Fact]
     public void Every_setting_in_the_example_even_commented_out_is_one_the_app_reads()
@@ -46,7 +46,8 @@ public sealed class EnvironmentExampleTests
         Assert.Equal(TimeSpan.FromHours(12), auth.TokenLifetime);
         foreach (var endpoint in new[] { "Grpc", "Web" })
             Assert.StartsWith("http://127.0.0.1:", configuration[$"Kestrel:Endpoints:{endpoint}:Url"]);
-        Assert.Equal("true", configuration["FORWARDEDHEADERS_ENABLED"]);
+        Assert.Equal([System.Net.IPAddress.Loopback, System.Net.IPAddress.IPv6Loopback], options.KnownProxies);
+        Assert.Equal(11111, ClusterNodeOptions.From(configuration, postgres: true).SiloPort);
     }
 
     [Fact]
@@ -68,6 +69,7 @@ public sealed class EnvironmentExampleTests
         AuthOptions.From(recording);
         JobOptions.From(recording);
         Notifications.MailOptions.From(recording);
+        ClusterNodeOptions.From(recording, postgres: true);
         return new HashSet<string>(
             recording.Read.Concat(appSettings.AsEnumerable().Where(p => p.Value is not null).Select(p => p.Key)).Concat(HostKeys),
             StringComparer.OrdinalIgnoreCase);

@@ -11,7 +11,7 @@ namespace WeGoAssembly.Server.Tests;
 /// <summary>
 /// nginx from the machine's package running deploy/nginx/wegoassembly.conf itself — only its ports, node
 /// addresses and certificate paths replaced — in a temporary prefix, with a throwaway self-signed certificate
-/// for 127.0.0.1 and localhost, in front of an active node and a backup node.
+/// for 127.0.0.1 and localhost, in front of one to three nodes. Its access log names the node each request went to.
 /// </summary>
 public sealed class NginxFront : IAsyncDisposable
 {
@@ -45,12 +45,15 @@ public sealed class NginxFront : IAsyncDisposable
     {
         public static NodePorts Of(WeGoServer server) => new(new Uri("http://" + server.GrpcTarget).Port, server.WebAddress.Port);
 
-        /// <summary>Ports nobody listens on: a standby node that does not hold the lease.</summary>
-        public static NodePorts Closed() => new(FreePort(), FreePort());
+        public static NodePorts Of(ServerProcess server) => new(server.GrpcAddress.Port, server.WebAddress.Port);
     }
 
-    public static async Task<NginxFront> StartAsync(NodePorts active, NodePorts backup)
+    /// <summary>The node ports of deploy/nginx/wegoassembly.conf, in its order: web and gRPC of each of its three nodes.</summary>
+    private static readonly NodePorts[] ExampleNodes = [new(5081, 5080), new(5083, 5082), new(5085, 5084)];
+
+    public static async Task<NginxFront> StartAsync(params NodePorts[] nodes)
     {
+        Assert.InRange(nodes.Length, 1, ExampleNodes.Length);
         var directory = Directory.CreateTempSubdirectory("wego-nginx-").FullName;
         // nginx's workers run as an unprivileged user when the tests run as root; they use the temp folders.
         if (!OperatingSystem.IsWindows())
@@ -59,19 +62,22 @@ public sealed class NginxFront : IAsyncDisposable
         var certificate = WriteCertificate(directory);
 
         var site = File.ReadAllText(RepositoryFiles.PathOf("deploy", "nginx", "wegoassembly.conf"));
-        foreach (var (production, test) in new[]
-        {
+        (string Production, string Test)[] replacements =
+        [
             ("listen 80;", $"listen 127.0.0.1:{httpPort};"),
             ("listen [::]:80;", ""),
             ("listen 443 ssl http2;", $"listen 127.0.0.1:{httpsPort} ssl http2;"),
             ("listen [::]:443 ssl http2;", ""),
-            ("127.0.0.1:5081 ", $"127.0.0.1:{active.Grpc} "),
-            ("127.0.0.1:5080 ", $"127.0.0.1:{active.Web} "),
-            ("127.0.0.1:5091 ", $"127.0.0.1:{backup.Grpc} "),
-            ("127.0.0.1:5090 ", $"127.0.0.1:{backup.Web} "),
+            // Each example node is this test's node, or gone when the test has fewer.
+            .. ExampleNodes.Index().SelectMany(example => new (string, string)[]
+            {
+                ($"    server 127.0.0.1:{example.Item.Grpc} ", example.Index < nodes.Length ? $"    server 127.0.0.1:{nodes[example.Index].Grpc} " : "    # server 127.0.0.1:1 "),
+                ($"    server 127.0.0.1:{example.Item.Web} ", example.Index < nodes.Length ? $"    server 127.0.0.1:{nodes[example.Index].Web} " : "    # server 127.0.0.1:2 "),
+            }),
             ("/etc/letsencrypt/live/assembly.example.org/fullchain.pem", Path.Combine(directory, "cert.pem")),
             ("/etc/letsencrypt/live/assembly.example.org/privkey.pem", Path.Combine(directory, "key.pem")),
-        })
+        ];
+        foreach (var (production, test) in replacements)
         {
             var parts = site.Split(production);
             Assert.True(parts.Length == 2,
@@ -85,7 +91,8 @@ public sealed class NginxFront : IAsyncDisposable
             error_log {{directory}}/error.log notice;
             events { worker_connections 1024; }
             http {
-                access_log {{directory}}/access.log;
+                log_format upstream '$request_uri $status $upstream_addr';
+                access_log {{directory}}/access.log upstream;
                 client_body_temp_path {{directory}}/client_body;
                 proxy_temp_path {{directory}}/proxy;
                 fastcgi_temp_path {{directory}}/fastcgi;
@@ -136,6 +143,9 @@ public sealed class NginxFront : IAsyncDisposable
     public SampleApi Anonymous(HttpClient http) => new(new GrpcClient(http));
 
     /// <summary>nginx's own log, to show in a failed assertion.</summary>
+    /// <summary>The node (its address) each request so far went to, by path: "/wego.assembly.v1.X/Y 200 127.0.0.1:5081" per line.</summary>
+    public string AccessLog => File.Exists(Path.Combine(directory, "access.log")) ? File.ReadAllText(Path.Combine(directory, "access.log")) : "";
+
     public string ErrorLog => File.Exists(Path.Combine(directory, "error.log")) ? File.ReadAllText(Path.Combine(directory, "error.log")) : "";
 
     public async ValueTask DisposeAsync()

@@ -14,8 +14,8 @@ namespace WeGoAssembly.Server.Tests;
 
 /// <summary>
 /// The deployment's front: nginx with deploy/nginx/wegoassembly.conf terminating TLS in front of a real node
-/// started with the settings of deploy/wegoassembly.env.example, and a standby that does not listen (it holds
-/// no lease). Calls go through nginx only: gRPC from the C# client and from grpc-js, gRPC-Web, the web page.
+/// started with the settings of deploy/wegoassembly.env.example (the cluster's nodes behind it: ClusterTests).
+/// Calls go through nginx only: gRPC from the C# client and from grpc-js, gRPC-Web, the web page.
 /// </summary>
 public sealed class NginxFrontTests(NginxFrontTests.Front front, ITestOutputHelper output) : IClassFixture<NginxFrontTests.Front>
 {
@@ -33,7 +33,7 @@ public sealed class NginxFrontTests(NginxFrontTests.Front front, ITestOutputHelp
         public async Task InitializeAsync()
         {
             Server = await WeGoServer.StartAsync(ExampleSettings(file.Path, new() { ["Auth:SignIn:MaxFailuresPerAddress"] = $"{SignInLimit}" }));
-            Nginx = await NginxFront.StartAsync(NginxFront.NodePorts.Of(Server), NginxFront.NodePorts.Closed());
+            Nginx = await NginxFront.StartAsync(NginxFront.NodePorts.Of(Server));
         }
 
         public async Task DisposeAsync()
@@ -51,7 +51,7 @@ public sealed class NginxFrontTests(NginxFrontTests.Front front, ITestOutputHelp
     public static Dictionary<string, string?> ExampleSettings(string sqlitePath, Dictionary<string, string?>? overrides = null)
     {
         var settings = EnvironmentFile.Read(RepositoryFiles.PathOf("deploy", "wegoassembly.env.example")).ToConfiguration();
-        foreach (var key in settings.Keys.Where(k => k.StartsWith("Kestrel:", StringComparison.OrdinalIgnoreCase)).ToList())
+        foreach (var key in settings.Keys.Where(k => k.StartsWith("Kestrel:", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Cluster:", StringComparison.OrdinalIgnoreCase)).ToList())
             settings.Remove(key);
         settings["ConnectionStrings:Postgres"] = "";
         settings["Storage:SqlitePath"] = sqlitePath;
@@ -204,54 +204,5 @@ public sealed class NginxFrontTests(NginxFrontTests.Front front, ITestOutputHelp
         for (var i = 0; i < SignInLimit; i++)
             Assert.Equal(StatusCode.Unauthenticated, await SignInFrom(third, claimedAddress: $"10.1.0.{i}"));
         Assert.Equal(StatusCode.ResourceExhausted, await SignInFrom(third, claimedAddress: "10.1.1.1"));
-    }
-}
-
-/// <summary>nginx's backup upstream: when the active node stops, the standby node (here already listening) serves.</summary>
-public sealed class NginxFailoverTests : IAsyncLifetime
-{
-    private readonly TempSqliteFile activeFile = new(), standbyFile = new();
-    private WeGoServer active = null!, standby = null!;
-    private NginxFront nginx = null!;
-    private bool activeStopped;
-
-    public async Task InitializeAsync()
-    {
-        active = await WeGoServer.StartAsync(NginxFrontTests.ExampleSettings(activeFile.Path));
-        // A database without the sample data tells the standby's answers apart from the active node's.
-        standby = await WeGoServer.StartAsync(NginxFrontTests.ExampleSettings(standbyFile.Path, new() { ["Seed:SampleData"] = "false" }));
-        nginx = await NginxFront.StartAsync(NginxFront.NodePorts.Of(active), NginxFront.NodePorts.Of(standby));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await nginx.DisposeAsync();
-        await standby.DisposeAsync();
-        if (!activeStopped)
-            await active.DisposeAsync();
-        activeFile.Dispose();
-        standbyFile.Dispose();
-    }
-
-    [Fact]
-    public async Task Calls_reach_the_active_node_and_the_backup_once_the_active_node_is_gone()
-    {
-        using var http = nginx.HttpClient();
-        async Task<SampleApi> SignedIn()
-        {
-            var anonymous = nginx.Anonymous(http);
-            return new SampleApi(anonymous.Raw, await anonymous.SignIn(WeGoServer.AdminUserName, WeGoServer.AdminPassword));
-        }
-
-        Assert.Equal("seoul", (await (await SignedIn()).GetMemberCity("seoul")).Id);
-
-        await active.DisposeAsync();
-        activeStopped = true;
-
-        // The standby's own database has no sample city: NOT_FOUND shows that the standby answered.
-        var missing = await Assert.ThrowsAsync<RpcException>(async () => await (await SignedIn()).GetMemberCity("seoul"));
-        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
-        using var health = await http.GetAsync("/healthz");
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 }

@@ -56,7 +56,8 @@ public sealed class PostgresSetupScriptTests(PostgresCluster cluster)
         {
             Host = "127.0.0.1", Port = cluster.Port, Database = database, Username = role, Password = password,
         };
-        var settings = example.Where(s => !s.Key.StartsWith("Kestrel:", StringComparison.OrdinalIgnoreCase)).ToDictionary();
+        // The node's own ports (WeGoServer's free ones) instead of the example's.
+        var settings = example.Where(s => !s.Key.StartsWith("Kestrel:", StringComparison.OrdinalIgnoreCase) && !s.Key.StartsWith("Cluster:", StringComparison.OrdinalIgnoreCase)).ToDictionary();
         settings["ConnectionStrings:Postgres"] = connection.ToString();
 
         await using var server = await WeGoServer.StartAsync(settings);

@@ -123,6 +123,8 @@ public sealed class WeGoServer : IAsyncDisposable
             ["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{webPort}",
             ["Kestrel:Endpoints:Web:Protocols"] = "Http1",
             ["Logging:LogLevel:Default"] = "Warning",
+            // A free silo port: several servers run at once in the test process.
+            ["Cluster:SiloPort"] = "0",
             ["Auth:InitialAdmin:UserName"] = AdminUserName,
             ["Auth:InitialAdmin:Password"] = AdminPassword,
             // Every test call comes from 127.0.0.1, so the per-address failure limit is raised here (the SQL injection

@@ -8,9 +8,9 @@ public sealed class PostgresStorageTests(PostgresCluster cluster) : ChangeOutbox
 {
     protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.PostgresAsync(cluster);
 
-    // The node lease of the hot standby and Orleans' clustering (membership) exist on PostgreSQL only.
+    // Orleans' clustering (membership) exists on PostgreSQL only.
     protected override IReadOnlyList<(int Version, string Name)> ExpectedScripts =>
-        [.. base.ExpectedScripts.Concat<(int Version, string Name)>([(6, "node-lease"), (12, "orleans-clustering")]).OrderBy(s => s.Version)];
+        [.. base.ExpectedScripts.Concat<(int Version, string Name)>([(12, "orleans-clustering"), (17, "drop-node-lease")]).OrderBy(s => s.Version)];
 
     protected override IReadOnlyList<string> OrleansTables => [.. base.OrleansTables, "OrleansMembershipTable", "OrleansMembershipVersionTable"];
 

@@ -75,6 +75,8 @@ public sealed class ServerProcess : IAsyncDisposable
             ["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{webPort}",
             ["Kestrel:Endpoints:Web:Protocols"] = "Http1",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Its own silo port, kept across restarts, as a node has in production.
+            ["Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Seed:SampleData"] = "false",
             ["Auth:InitialAdmin:UserName"] = AdminUserName,
             ["Auth:InitialAdmin:Password"] = AdminPassword,

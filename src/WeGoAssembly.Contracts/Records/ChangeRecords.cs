@@ -28,12 +28,6 @@ public interface IChangeOutbox
     Task MarkAsync(string grainKind, string key);
 
     /// <summary>
-    /// True while the mark is also the fence of a node lease (PostgreSQL with a hot standby): then every change is
-    /// marked, so a node that lost the database is refused before Orleans writes its state.
-    /// </summary>
-    bool FencesEveryChange { get; }
-
-    /// <summary>
     /// In one transaction: appends the audit entries not yet in the log (by id), upserts the projection unless a
     /// newer version is stored, and with <paramref name="releaseMark"/> removes the grain's mark. Running it twice
     /// has the effect of once.

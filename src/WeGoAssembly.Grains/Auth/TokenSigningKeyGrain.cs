@@ -13,7 +13,7 @@ public sealed class TokenSigningKeyState
 
 /// <summary>
 /// The HMAC key bearer tokens are signed with, created at the first start and then read by every start
-/// and every node, so a restart or a standby taking over does not sign everyone out.
+/// and every node, so a restart or a call to another node does not sign everyone out.
 /// </summary>
 [GrainType(TypeName)]
 public sealed class TokenSigningKeyGrain(

@@ -57,7 +57,7 @@ public sealed partial class AuditedState<TState>(
     {
         var previous = stored.State;
         var pending = audit is null ? previous.Outbox : [.. previous.Outbox, new PendingAudit(NewId(), clock.GetUtcNow(), audit)];
-        if ((!marked || outbox.FencesEveryChange) && (pending.Count > 0 || project is not null))
+        if (!marked && (pending.Count > 0 || project is not null))
         {
             await outbox.MarkAsync(grainKind, key);
             marked = true;

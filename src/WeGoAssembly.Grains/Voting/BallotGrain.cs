@@ -69,11 +69,19 @@ public sealed class BallotGrain(
         await base.OnActivateAsync(cancellationToken);
         // Votes queued by an earlier activation land first, so what is read here is complete.
         await ledger.FlushAsync();
+        await LoadLedgerAsync();
+    }
+
+    /// <summary>Memory's voted set, receipts and counters from the ledger, the last word on who voted and how.</summary>
+    private async Task LoadLedgerAsync()
+    {
         var contents = await ledger.ReadAsync(this.GetPrimaryKeyString());
+        voted.Clear();
+        tally.Clear();
         foreach (var v in contents.Voters)
         {
             voted[v.MemberCityId] = new(v.CastBy, v.StoredChoice);
-            byKey[v.IdempotencyKey] = new(new VoteReceipt(v.ReceiptId, this.GetPrimaryKeyString(), v.MemberCityId, null, Replayed: true), Task.CompletedTask);
+            byKey.TryAdd(v.IdempotencyKey, new(new VoteReceipt(v.ReceiptId, this.GetPrimaryKeyString(), v.MemberCityId, null, Replayed: true), Task.CompletedTask));
         }
         foreach (var (choice, votes) in contents.Tally)
             tally[choice] = votes;
@@ -241,6 +249,9 @@ public sealed class BallotGrain(
             if (byKey.Values.Any(t => !t.Durable.IsCompletedSuccessfully))
                 ledgerFailed = true;
             CheckLedger();
+            // Counted from what the ledger holds, not from memory: in a cluster another activation of this ballot may
+            // for a moment have taken votes too, and the ledger's key kept one per member.
+            await LoadLedgerAsync();
             return await CountAndCloseAsync(ballot, actor, fromDeadline);
         }
         finally

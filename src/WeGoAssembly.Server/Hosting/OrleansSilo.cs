@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Npgsql;
 using Orleans.Configuration;
 using WeGoAssembly.Grains.Storage;
 using Orleans.Providers;
@@ -20,35 +19,20 @@ public static class OrleansSilo
     public const string ServiceId = "wegoassembly";
 
     /// <summary>
-    /// Marks every other silo of the cluster dead in Orleans' membership table. Called by a node once it holds the node
-    /// lease (so no other node serves): a silo killed with SIGKILL leaves its row Active, and a new silo would otherwise
-    /// try to reach it before joining.
+    /// The node's silo. On SQLite one node alone (localhost clustering); on PostgreSQL a member of the cluster of every
+    /// node on the database (Orleans' ADO.NET clustering, script 012), with the failure detection of <see cref="ClusterOptions"/>.
+    /// Grain state is in Orleans' ADO.NET table of the storage database: SQLite through Microsoft.Data.Sqlite (Orleans'
+    /// invariant "System.Data.SQLite" maps to it), or PostgreSQL (invariant "Npgsql"). The tables come from our migrator
+    /// (deploy/sql/orleans), applied before the silo starts. Grain state is JSON (<see cref="GrainStateJsonSerializer"/>).
     /// </summary>
-    public static async Task RetireOtherSilosAsync(NpgsqlDataSource database, CancellationToken ct)
-    {
-        await using var batch = database.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE orleansmembershiptable SET status = 6 WHERE deploymentid = $1 AND status <> 6")
-            { Parameters = { new() { Value = ServiceId } } });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE orleansmembershipversiontable SET version = version + 1, timestamp = now() WHERE deploymentid = $1")
-            { Parameters = { new() { Value = ServiceId } } });
-        await batch.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>
-    /// One silo on loopback (localhost clustering on SQLite, Orleans' ADO.NET clustering on PostgreSQL), its grain state in Orleans' ADO.NET table of the storage database:
-    /// SQLite through Microsoft.Data.Sqlite (Orleans' invariant "System.Data.SQLite" maps to it), or PostgreSQL
-    /// (invariant "Npgsql"). The tables come from our migrator (deploy/sql/orleans), applied before the silo starts.
-    /// Grain state is JSON (<see cref="GrainStateJsonSerializer"/>).
-    /// </summary>
-    public static WebApplicationBuilder AddOrleansSilo(this WebApplicationBuilder builder, WeGoOptions options)
+    public static WebApplicationBuilder AddOrleansSilo(this WebApplicationBuilder builder, WeGoOptions options, ClusterNodeOptions cluster)
     {
         var postgres = options.PostgresConnectionString.Length > 0;
         builder.UseOrleans(silo =>
         {
-            var siloPort = options.SiloPort == 0 ? FreeLoopbackPort() : options.SiloPort;
+            var siloPort = cluster.SiloPort == 0 ? FreeLoopbackPort() : cluster.SiloPort;
             if (postgres)
             {
-                // Membership in Orleans' table on the database (script 012): the cluster issue adds nodes on it.
                 silo.UseAdoNetClustering(o =>
                 {
                     o.Invariant = "Npgsql";
@@ -56,17 +40,18 @@ public static class OrleansSilo
                 });
                 silo.Configure<EndpointOptions>(o =>
                 {
-                    o.AdvertisedIPAddress = IPAddress.Loopback;
+                    o.AdvertisedIPAddress = cluster.AdvertisedAddress;
                     o.SiloPort = siloPort;
+                    // No gateway: no Orleans client connects from outside; each node's own calls are in-process.
                     o.GatewayPort = 0;
                 });
-                silo.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (ServiceId, ServiceId));
+                silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (ServiceId, cluster.ClusterId));
+                silo.Configure<ClusterMembershipOptions>(cluster.ConfigureMembership);
             }
             else
             {
                 silo.UseLocalhostClustering(
                     siloPort: siloPort,
-                    // No gateway: no Orleans client connects from outside; the server's own calls are in-process.
                     gatewayPort: 0,
                     serviceId: ServiceId,
                     clusterId: ServiceId);

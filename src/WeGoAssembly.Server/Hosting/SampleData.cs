@@ -1,3 +1,4 @@
+using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Assemblies;
 using WeGoAssembly.Contracts.Logistics;
 using WeGoAssembly.Contracts.Membership;
@@ -36,8 +37,20 @@ public static class SampleData
         var parsed = MemberCityCsv.Parse(bytes.ToArray());
         foreach (var (_, entry) in parsed.Rows)
             await grains.GetGrain<IMemberCityGrain>(entry.Id).UpsertAsync(entry with { Sample = true }, Actor);
-        await assembly.CreateAsync(Assembly, Actor);
+        await SeededByAnotherNodeIfExists(() => assembly.CreateAsync(Assembly, Actor));
         await SeedSiteVisitsAsync(grains);
+    }
+
+    // Nodes of a cluster starting together seed together: the first one's record stands.
+    private static async Task SeededByAnotherNodeIfExists(Func<Task> create)
+    {
+        try
+        {
+            await create();
+        }
+        catch (DomainException e) when (e.Kind == DomainErrorKind.AlreadyExists)
+        {
+        }
     }
 
     /// <summary>The two site visits of the 2023 assembly, on the afternoon of 7 September (Asia/Seoul), two buses each.</summary>
@@ -69,6 +82,6 @@ public static class SampleData
         var plan = grains.GetGrain<ISiteVisitPlanGrain>(AssemblyId);
         var existing = (await plan.GetVisitsAsync()).Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var visit in SiteVisits.Where(v => !existing.Contains(v.Id)))
-            await plan.AddVisitAsync(visit, Actor);
+            await SeededByAnotherNodeIfExists(() => plan.AddVisitAsync(visit, Actor));
     }
 }

@@ -2,6 +2,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using WeGoAssembly.Grains;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Orleans;
 using WeGoAssembly.Server.Application;
@@ -32,26 +35,20 @@ public static partial class WeGoAssemblyHost
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
 
-        if (options.PostgresConnectionString.Length > 0)
-        {
+        var postgres = options.PostgresConnectionString.Length > 0;
+        if (postgres)
             services.AddPostgresStorage(options.PostgresConnectionString);
-            // The first hosted service, so it stops last: the lease is released after every write.
-            services.AddSingleton(LeaseOptions.From(builder.Configuration));
-            services.AddSingleton<NodeLeaseKeeper>();
-            services.AddHostedService(sp => sp.GetRequiredService<NodeLeaseKeeper>());
-        }
         else
-        {
             services.AddSqliteStorage(options.SqlitePath);
-        }
-
-        builder.AddOrleansSilo(options);
+        var cluster = ClusterNodeOptions.From(builder.Configuration, postgres);
+        services.AddSingleton(cluster);
+        builder.AddOrleansSilo(options, cluster);
         services.AddBallotLedger();
         services.AddAssemblyGrains();
         // Hosted services start in this order and stop in reverse: the silo, the start-up work, the job server.
         services.AddHostedService<StartupWork>();
         services.AddBackgroundJobs(
-            options.PostgresConnectionString.Length > 0 ? StorageProvider.Postgres : StorageProvider.Sqlite,
+            postgres ? StorageProvider.Postgres : StorageProvider.Sqlite,
             options.SqlitePath, JobOptions.From(builder.Configuration));
         services.AddNotifications(MailOptions.From(builder.Configuration));
 
@@ -60,6 +57,17 @@ public static partial class WeGoAssemblyHost
         services.AddSingleton<AccessCheck>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<AuthStartup>();
+        // One key ring for every node, in the database: a cookie made by one node is read by the others.
+        services.AddDataProtection().SetApplicationName("WeGoAssembly");
+        services.AddOptions<KeyManagementOptions>().Configure<IDbConnectionFactory>((o, db) => o.XmlRepository = new DatabaseKeyRepository(db));
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.KnownIPNetworks.Clear();
+            o.KnownProxies.Clear();
+            foreach (var proxy in options.KnownProxies)
+                o.KnownProxies.Add(proxy);
+        });
 
         // The application layer: one use-case class per service, called by the gRPC services and the web screens alike.
         services.AddSingleton<MembershipUseCases>();
@@ -105,22 +113,18 @@ public static partial class WeGoAssemblyHost
     }
 
     /// <summary>
-    /// Applies the schema; on PostgreSQL waits as the standby until this node holds the node lease; then lays out
+    /// Applies the schema; on PostgreSQL clears dead nodes' leftovers from the cluster's membership; then lays out
     /// the pipeline and starts: the silo, the start-up work (<see cref="StartupWork"/>), the jobs, then the listeners.
     /// </summary>
     public static async Task StartWeGoAssemblyAsync(this WebApplication app)
     {
         await app.Services.ApplyStorageSchemaAsync();
-        if (app.Services.GetService<NodeLeaseKeeper>() is { } lease)
-        {
-            // What a standby can prepare without writing, so that a takeover only has to start it: the job storage
-            // (Hangfire checks its schema under its own lock).
-            app.Services.GetRequiredService<Hangfire.JobStorage>();
-            await lease.WaitUntilActiveAsync(app.Lifetime.ApplicationStopping);
-            await OrleansSilo.RetireOtherSilosAsync(app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), app.Lifetime.ApplicationStopping);
-        }
+        if (app.Services.GetService<Npgsql.NpgsqlDataSource>() is { } database)
+            await ClusterLeftovers.RetireAsync(database, app.Services.GetRequiredService<ClusterNodeOptions>(), app.Logger, app.Lifetime.ApplicationStopping);
 
-        // The pipeline: gRPC-Web translated to gRPC, then who is calling, then the endpoints of both ports.
+        // The pipeline: the caller's address and the public scheme and host from nginx, gRPC-Web translated to gRPC,
+        // then who is calling, then the endpoints of both ports.
+        app.UseForwardedHeaders();
         app.UseRouting();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.UseUnknownRpcAnswer();

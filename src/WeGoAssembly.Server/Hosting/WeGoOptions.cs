@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace WeGoAssembly.Server.Hosting;
 
 /// <summary>
@@ -21,8 +23,12 @@ public sealed record WeGoOptions
     /// <summary>Grains unused this long are deactivated to free memory.</summary>
     public TimeSpan GrainIdleTimeout { get; init; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>The port of this node's Orleans silo (silo-to-silo traffic, loopback only for now); 0 picks a free one at start.</summary>
-    public int SiloPort { get; init; }
+    /// <summary>
+    /// The reverse proxies (nginx) whose X-Forwarded-For and X-Forwarded-Proto are believed: the caller's address for the
+    /// sign-in limit, and the scheme for redirects and cookies. Anyone else's are ignored. Loopback by default;
+    /// Proxy:KnownProxies lists others, separated by commas.
+    /// </summary>
+    public IReadOnlyList<IPAddress> KnownProxies { get; init; } = [IPAddress.Loopback, IPAddress.IPv6Loopback];
 
     /// <summary>Reads and checks the settings; a bad value stops start-up with a message an operator can act on.</summary>
     public static WeGoOptions From(IConfiguration config)
@@ -35,17 +41,26 @@ public sealed record WeGoOptions
             SeedSampleData = config.GetValue("Seed:SampleData", defaults.SeedSampleData),
             MaxReceiveMessageSize = config.GetValue("Grpc:MaxReceiveMessageSize", defaults.MaxReceiveMessageSize),
             GrainIdleTimeout = config.GetValue("Grains:IdleTimeout", defaults.GrainIdleTimeout),
-            SiloPort = config.GetValue("Orleans:SiloPort", defaults.SiloPort),
         };
         var failures = new List<string>();
+        if (config["Proxy:KnownProxies"] is { Length: > 0 } proxies)
+        {
+            var known = new List<IPAddress>();
+            foreach (var proxy in proxies.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (IPAddress.TryParse(proxy, out var address))
+                    known.Add(address);
+                else
+                    failures.Add($"Proxy:KnownProxies has \"{proxy}\", which is not an IP address; give nginx's address as the nodes see it, such as 10.0.0.10.");
+            }
+            options = options with { KnownProxies = known };
+        }
         if (options.PostgresConnectionString.Length == 0 && string.IsNullOrWhiteSpace(options.SqlitePath))
             failures.Add("Storage:SqlitePath is empty; give a file path such as data/wego.db, or set ConnectionStrings:Postgres.");
         if (options.MaxReceiveMessageSize is < 1024 or > 64 * 1024 * 1024)
             failures.Add($"Grpc:MaxReceiveMessageSize {options.MaxReceiveMessageSize} must be from 1024 to 67108864 bytes.");
         if (options.GrainIdleTimeout < TimeSpan.FromMinutes(1))
             failures.Add($"Grains:IdleTimeout {options.GrainIdleTimeout} must be at least a minute (Orleans collects idle grains once a minute), such as 00:15:00.");
-        if (options.SiloPort is < 0 or > 65535)
-            failures.Add($"Orleans:SiloPort {options.SiloPort} must be from 0 (pick a free port) to 65535.");
         return failures.Count == 0 ? options : throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", failures));
     }
 }

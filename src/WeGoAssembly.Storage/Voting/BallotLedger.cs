@@ -51,8 +51,12 @@ public abstract partial class BallotLedger : IBallotLedger, IAsyncDisposable
 
     public abstract Task<LedgerContents> ReadAsync(string ballotId);
 
-    /// <summary>Writes <paramref name="votes"/> (voter rows and counter increments) in one transaction and commits it.</summary>
-    protected abstract Task WriteBatchAsync(IReadOnlyList<LedgerVote> votes, CancellationToken ct);
+    /// <summary>
+    /// Writes <paramref name="votes"/> (voter rows and counter increments) in one transaction and commits it; returns the
+    /// positions of votes the database refused because their member's vote on that ballot is already stored (by another
+    /// activation of the ballot, for a moment in a cluster), which are not stored and fail alone.
+    /// </summary>
+    protected abstract Task<IReadOnlySet<int>> WriteBatchAsync(IReadOnlyList<LedgerVote> votes, CancellationToken ct);
 
     /// <summary>Drops a connection kept between batches after a failure, so the next batch starts clean.</summary>
     protected virtual ValueTask ResetAsync() => ValueTask.CompletedTask;
@@ -84,22 +88,29 @@ public abstract partial class BallotLedger : IBallotLedger, IAsyncDisposable
             }
             try
             {
+                IReadOnlySet<int> refused = NoneRefused;
                 if (votes.Count > 0)
                 {
-                    await WriteBatchAsync(votes, CancellationToken.None).ConfigureAwait(false);
+                    refused = await WriteBatchAsync(votes, CancellationToken.None).ConfigureAwait(false);
                     Interlocked.Increment(ref batches);
-                    Interlocked.Add(ref votesWritten, votes.Count);
+                    Interlocked.Add(ref votesWritten, votes.Count - refused.Count);
                 }
+                var position = 0;
                 foreach (var pending in batch)
-                    pending.TrySetResult();
+                {
+                    if (pending.Vote is not null && refused.Contains(position++))
+                        pending.TrySetException(new LedgerUnavailableException(
+                            $"The vote of {pending.Vote.MemberCityId} on ballot {pending.Vote.BallotId} met another vote of that member stored meanwhile; " +
+                            "it was not counted. Retry with the same idempotency key to learn which vote stands."));
+                    else
+                        pending.TrySetResult();
+                }
             }
             catch (Exception exception)
             {
                 LogBatchFailed(logger, exception, votes.Count);
                 await ResetAsync().ConfigureAwait(false);
-                var failure = new LedgerUnavailableException(exception is Postgres.NodeLeaseLostException
-                    ? exception.Message
-                    : "The vote could not be stored (the database refused the commit); it was not counted. Retry.", exception);
+                var failure = new LedgerUnavailableException("The vote could not be stored (the database refused the commit); it was not counted. Retry.", exception);
                 foreach (var pending in batch)
                 {
                     if (pending.Vote is null)
@@ -110,6 +121,9 @@ public abstract partial class BallotLedger : IBallotLedger, IAsyncDisposable
             }
         }
     }
+
+    /// <summary>What <see cref="WriteBatchAsync"/> returns when every vote was stored.</summary>
+    protected static readonly IReadOnlySet<int> NoneRefused = new HashSet<int>();
 
     public async ValueTask DisposeAsync()
     {

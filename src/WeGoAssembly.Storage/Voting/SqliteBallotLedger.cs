@@ -14,7 +14,7 @@ public sealed class SqliteBallotLedger(SqliteConnectionFactory connections, ILog
     private SqliteConnection? connection;
     private SqliteCommand? insertVoter, addTally;
 
-    protected override async Task WriteBatchAsync(IReadOnlyList<LedgerVote> votes, CancellationToken ct)
+    protected override async Task<IReadOnlySet<int>> WriteBatchAsync(IReadOnlyList<LedgerVote> votes, CancellationToken ct)
     {
         if (connection is null)
         {
@@ -23,6 +23,7 @@ public sealed class SqliteBallotLedger(SqliteConnectionFactory connections, ILog
             insertVoter.CommandText = """
                 INSERT INTO ballot_voter (ballot_id, member_city_id, idempotency_key, receipt_id, cast_by, choice)
                 VALUES ($b, $m, $k, $r, $c, $x)
+                ON CONFLICT (ballot_id, member_city_id) DO NOTHING
                 """;
             foreach (var name in new[] { "$b", "$m", "$k", "$r", "$c", "$x" })
                 insertVoter.Parameters.Add(new SqliteParameter(name, SqliteType.Text));
@@ -41,17 +42,20 @@ public sealed class SqliteBallotLedger(SqliteConnectionFactory connections, ILog
         insertVoter!.Transaction = transaction;
         addTally!.Transaction = transaction;
         var p = insertVoter.Parameters;
-        foreach (var vote in votes)
+        HashSet<int>? refused = null;
+        for (var i = 0; i < votes.Count; i++)
         {
+            var vote = votes[i];
             p[0].Value = vote.BallotId;
             p[1].Value = vote.MemberCityId;
             p[2].Value = vote.IdempotencyKey;
             p[3].Value = vote.ReceiptId;
             p[4].Value = vote.CastBy;
             p[5].Value = (object?)vote.StoredChoice ?? DBNull.Value;
-            insertVoter.ExecuteNonQuery();
+            if (insertVoter.ExecuteNonQuery() == 0)
+                (refused ??= []).Add(i);
         }
-        foreach (var ((ballotId, choice), n) in TallyIncrements(votes))
+        foreach (var ((ballotId, choice), n) in TallyIncrements(refused is null ? votes : [.. votes.Where((_, i) => !refused.Contains(i))]))
         {
             addTally.Parameters[0].Value = ballotId;
             addTally.Parameters[1].Value = choice;
@@ -59,6 +63,7 @@ public sealed class SqliteBallotLedger(SqliteConnectionFactory connections, ILog
             addTally.ExecuteNonQuery();
         }
         await transaction.CommitAsync(ct);
+        return refused ?? NoneRefused;
     }
 
     protected override async ValueTask ResetAsync()
