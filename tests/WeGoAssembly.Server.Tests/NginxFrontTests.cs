@@ -33,7 +33,7 @@ public sealed class NginxFrontTests(NginxFrontTests.Front front, ITestOutputHelp
         public async Task InitializeAsync()
         {
             Server = await WeGoServer.StartAsync(ExampleSettings(file.Path, new() { ["Auth:SignIn:MaxFailuresPerAddress"] = $"{SignInLimit}" }));
-            Nginx = await NginxFront.StartAsync(NginxFront.NodePorts.Of(Server));
+            Nginx = await NginxFront.StartAsync(new NginxFront.NodePorts(new Uri("http://" + Server.GrpcTarget).Port, Server.WebAddress.Port));
         }
 
         public async Task DisposeAsync()
@@ -66,7 +66,7 @@ public sealed class NginxFrontTests(NginxFrontTests.Front front, ITestOutputHelp
     public async Task A_unary_call_and_a_server_stream_pass_through_nginx_over_tls_with_the_csharp_client()
     {
         using var http = front.Nginx.HttpClient();
-        var anonymous = front.Nginx.Anonymous(http);
+        var anonymous = new SampleApi(new GrpcClient(http));
         var api = new SampleApi(anonymous.Raw, await anonymous.SignIn(WeGoServer.AdminUserName, WeGoServer.AdminPassword));
 
         Assert.Equal("seoul", (await api.GetMemberCity("seoul")).Id);

@@ -9,7 +9,7 @@ using WeGoAssembly.Storage;
 namespace WeGoAssembly.Testing;
 
 /// <summary>
-/// An assembly on a <see cref="ServerProcess"/>, set up through the API only: <see cref="Members"/> full member
+/// An assembly on a <see cref="ServerProcess"/> (or on a cluster's nodes behind nginx), set up through the API only: <see cref="Members"/> full member
 /// cities, each with an approved, badged voting delegate checked in and signed in with their access code. It opens
 /// ballots, runs vote surges over the real C# client (each vote with its own idempotency key), and reads the ballot
 /// ledger tables directly (deploy/sql/*/005-ballot-ledger.sql) to compare them with what the API acknowledged.
@@ -31,20 +31,18 @@ public sealed class SurgeAssembly : IAsyncDisposable
     private string[] voterTokens = [];
     private int agendaItems;
 
-    private SurgeAssembly(ServerProcess server, IDbConnectionFactory ledgerConnections)
+    private readonly ServerProcess? server;
+
+    private SurgeAssembly(ServerProcess? server, Uri address, Func<HttpMessageHandler> handlers, IDbConnectionFactory ledgerConnections)
     {
-        Server = server;
+        this.server = server;
         this.ledgerConnections = ledgerConnections;
-        http = Enumerable.Range(0, Connections).Select(_ => new HttpClient(new SocketsHttpHandler
-        {
-            EnableMultipleHttp2Connections = false,
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-        })
-        { BaseAddress = server.GrpcAddress, Timeout = Timeout.InfiniteTimeSpan }).ToArray();
+        http = Enumerable.Range(0, Connections).Select(_ => new HttpClient(handlers()) { BaseAddress = address, Timeout = Timeout.InfiniteTimeSpan }).ToArray();
         clients = http.Select(h => new GrpcClient(h)).ToArray();
     }
 
-    public ServerProcess Server { get; }
+    /// <summary>The server the assembly runs on, when it was started with it.</summary>
+    public ServerProcess Server => server ?? throw new InvalidOperationException("This assembly was set up on a cluster; it has no server of its own.");
 
     /// <summary>How many members vote on each ballot (member i is <c>city-{i:D5}</c>).</summary>
     public int Members => memberIds.Length;
@@ -56,7 +54,7 @@ public sealed class SurgeAssembly : IAsyncDisposable
         try
         {
             var services = await database.CreateServicesAsync(applySchema: false);
-            var assembly = new SurgeAssembly(server, services.GetRequiredService<IDbConnectionFactory>());
+            var assembly = new SurgeAssembly(server, server.GrpcAddress, DirectHandler, services.GetRequiredService<IDbConnectionFactory>());
             await assembly.SetUpAsync(members);
             return assembly;
         }
@@ -66,6 +64,20 @@ public sealed class SurgeAssembly : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Sets up the assembly with <paramref name="members"/> voters through <paramref name="address"/> (nginx in front of a
+    /// cluster), each connection made by <paramref name="handlers"/>; the ledger is read from <paramref name="database"/>.
+    /// </summary>
+    public static async Task<SurgeAssembly> SetUpAsync(Uri address, Func<HttpMessageHandler> handlers, TestDatabase database, int members)
+    {
+        var services = await database.CreateServicesAsync(applySchema: false);
+        var assembly = new SurgeAssembly(null, address, handlers, services.GetRequiredService<IDbConnectionFactory>());
+        await assembly.SetUpAsync(members);
+        return assembly;
+    }
+
+    private static SocketsHttpHandler DirectHandler() => new() { EnableMultipleHttp2Connections = false, ConnectTimeout = TimeSpan.FromSeconds(5) };
 
     /// <summary>A new motion on a new agenda item, opened; returns its ballot id.</summary>
     public async Task<string> OpenBallotAsync()
@@ -195,7 +207,8 @@ public sealed class SurgeAssembly : IAsyncDisposable
     {
         foreach (var h in http)
             h.Dispose();
-        await Server.DisposeAsync();
+        if (server is not null)
+            await server.DisposeAsync();
     }
 
     private static string Tally(MotionChoice choice) => choice.ToString().ToLowerInvariant();

@@ -27,7 +27,7 @@ public sealed record BallotState
 /// even if two activations of a ballot ever ran at once.
 /// </summary>
 [GrainType("ballot")]
-public sealed class BallotGrain(
+public sealed partial class BallotGrain(
     [PersistentState("ballot")] IPersistentState<Audited<BallotState>> stored,
     IBallotLedger ledger,
     VotingHub hub,
@@ -70,6 +70,7 @@ public sealed class BallotGrain(
         // Votes queued by an earlier activation land first, so what is read here is complete.
         await ledger.FlushAsync();
         await LoadLedgerAsync();
+        Activated(logger, this.GetPrimaryKeyString(), voted.Count);
     }
 
     /// <summary>Memory's voted set, receipts and counters from the ledger, the last word on who voted and how.</summary>
@@ -349,6 +350,9 @@ public sealed class BallotGrain(
         DeactivateOnIdle();
         throw new LedgerUnavailableException("The vote ledger failed to store a batch of votes; the ballot is reloading from what was stored. Retry.");
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ballot {BallotId} activated on this node with {Votes} votes from the ledger")]
+    private static partial void Activated(ILogger logger, string ballotId, int votes);
 
     private Ballot Require() => state.State.Ballot
         ?? throw DomainException.NotFound($"No ballot \"{this.GetPrimaryKeyString()}\" exists.");

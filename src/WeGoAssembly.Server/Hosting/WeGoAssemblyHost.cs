@@ -128,6 +128,7 @@ public static partial class WeGoAssemblyHost
         app.UseRouting();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.UseUnknownRpcAnswer();
+        app.UseCallerCheckFailureAnswer();
         app.UseWebUi();
         app.MapGrpcService<MembershipGrpcService>();
         app.MapGrpcService<AssemblyGrpcService>();

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace WeGoAssembly.Server.Tests;
+namespace WeGoAssembly.Testing;
 
 /// <summary>Connections from a chosen local address, so that the server (or nginx in front of it) sees another client.</summary>
 public static class ClientAddress

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace WeGoAssembly.Server.Tests;
+namespace WeGoAssembly.Testing;
 
 /// <summary>A command-line tool run to its end (nginx -t, bash deploy/postgres/setup.sh, ...): its exit code and what it printed.</summary>
 public sealed record ToolRun(int ExitCode, string Output, string Error)

@@ -1,12 +1,12 @@
+using Xunit;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
-using WeGoAssembly.Testing;
 
-namespace WeGoAssembly.Server.Tests;
+namespace WeGoAssembly.Testing;
 
 /// <summary>
 /// nginx from the machine's package running deploy/nginx/wegoassembly.conf itself — only its ports, node
@@ -43,8 +43,6 @@ public sealed class NginxFront : IAsyncDisposable
     /// <summary>A node's two ports: gRPC (h2c) and web.</summary>
     public readonly record struct NodePorts(int Grpc, int Web)
     {
-        public static NodePorts Of(WeGoServer server) => new(new Uri("http://" + server.GrpcTarget).Port, server.WebAddress.Port);
-
         public static NodePorts Of(ServerProcess server) => new(server.GrpcAddress.Port, server.WebAddress.Port);
     }
 
@@ -139,13 +137,10 @@ public sealed class NginxFront : IAsyncDisposable
         return handler;
     }
 
-    /// <summary>The C# gRPC client over TLS through nginx, as an anonymous caller.</summary>
-    public SampleApi Anonymous(HttpClient http) => new(new GrpcClient(http));
-
-    /// <summary>nginx's own log, to show in a failed assertion.</summary>
     /// <summary>The node (its address) each request so far went to, by path: "/wego.assembly.v1.X/Y 200 127.0.0.1:5081" per line.</summary>
     public string AccessLog => File.Exists(Path.Combine(directory, "access.log")) ? File.ReadAllText(Path.Combine(directory, "access.log")) : "";
 
+    /// <summary>nginx's own log, to show in a failed assertion.</summary>
     public string ErrorLog => File.Exists(Path.Combine(directory, "error.log")) ? File.ReadAllText(Path.Combine(directory, "error.log")) : "";
 
     public async ValueTask DisposeAsync()
