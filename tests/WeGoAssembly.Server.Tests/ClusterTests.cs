@@ -57,3 +57,71 @@ public sealed class ClusterTests(PostgresCluster cluster, ITestOutputHelper outp
         Assert.All(nodes.Nodes, node => Assert.Contains($"127.0.0.1:{node.GrpcAddress.Port}", castBy));
     }
 }
+
+/// <summary>
+/// Two activations of one ballot at once, as a cluster may have for a moment (here made lasting: a second node on the
+/// database in a cluster of its own), cannot count a member twice: the ledger's key keeps one vote per member.
+/// </summary>
+[Collection(Testing.PostgresCollection.Name)]
+public sealed class TwoActivationsTests(PostgresCluster cluster, ITestOutputHelper output)
+{
+    private const int Members = 40;
+
+    [Fact]
+    public async Task Two_activations_of_one_ballot_taking_votes_of_the_same_members_count_each_member_once()
+    {
+        await using var database = await TestDatabase.PostgresAsync(cluster);
+        await using var assembly = await SurgeAssembly.StartAsync(database, Members);
+        var ballotId = await assembly.OpenBallotAsync();
+        await using var split = await ServerProcess.StartAsync(new Dictionary<string, string?>(database.ServerSettings) { ["Cluster:ClusterId"] = "split" });
+        using var http = new HttpClient { BaseAddress = split.GrpcAddress };
+        var onSplit = new GrpcClient(http);
+        var secretariat = new SampleApi(onSplit, await new SampleApi(onSplit).SignIn(ServerProcess.AdminUserName, ServerProcess.AdminPassword));
+        // The second activation, warmed up so that the two race evenly (an open ballot has no result yet).
+        await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => secretariat.Unary<Protos.V1.GetBallotResultRequest, Protos.V1.GetBallotResultResponse>(
+            "/wego.assembly.v1.VotingService/GetBallotResult", new() { BallotId = ballotId }));
+
+        // Every member votes on both activations at once, with different keys and choices.
+        var (votesA, votesB) = (assembly.PlanVotes(ballotId, new Random(1)), assembly.PlanVotes(ballotId, new Random(2)));
+        var outcomes = await Task.WhenAll(votesA.Zip(votesB).Select(async pair =>
+        {
+            var (a, b) = (assembly.CastAsync(pair.First), assembly.CastAsync(pair.Second, via: onSplit));
+            return (A: await a, B: await b);
+        }));
+
+        var stored = await assembly.ReadLedgerAsync(ballotId);
+        Assert.Equal(Members, stored.Receipts.Count);
+        Assert.Equal(Members, stored.Tally.Values.Sum());
+        foreach (var (a, b) in outcomes)
+        {
+            Assert.False(a.Acknowledged && b.Acknowledged, $"{a.Vote.MemberCityId} was acknowledged by both activations.");
+            var winner = a.Acknowledged ? a : b;
+            if (winner.Acknowledged)
+                Assert.Equal(stored.Receipts[winner.Vote.MemberCityId], winner.Receipt!.ReceiptId);
+            foreach (var loser in new[] { a, b }.Where(o => !o.Acknowledged))
+                Assert.Equal(Grpc.Core.StatusCode.Unavailable, loser.Failure!.StatusCode);
+        }
+        var bothRefused = outcomes.Count(o => !o.A.Acknowledged && !o.B.Acknowledged);
+        output.WriteLine($"{outcomes.Count(o => o.A.Acknowledged)} members counted through the first activation, {outcomes.Count(o => o.B.Acknowledged)} " +
+            $"through the second, {bothRefused} refused on both; every refusal UNAVAILABLE from the ledger's key (memory of the refusing activation did not know the other vote).");
+
+        // A loser retrying with its key (while UNAVAILABLE: its activation reloads from the ledger) learns that its
+        // member's vote stands with the other key.
+        foreach (var (a, b) in outcomes.Where(o => o.A.Acknowledged != o.B.Acknowledged))
+        {
+            var loser = a.Acknowledged ? b : a;
+            VoteOutcome retry;
+            for (var attempt = 0; (retry = await assembly.CastAsync(loser.Vote, via: a.Acknowledged ? onSplit : null)).Failure?.StatusCode == Grpc.Core.StatusCode.Unavailable && attempt < 50; attempt++)
+                await Task.Delay(100);
+            Assert.Equal(Grpc.Core.StatusCode.AlreadyExists, retry.Failure?.StatusCode);
+        }
+
+        // The close counts from the ledger; the other activation's later close is refused by the stored state's ETag.
+        var result = await assembly.CloseAsync(ballotId);
+        Assert.Equal(Members, result.VotesCast);
+        Assert.Equal(stored.Tally.OrderBy(t => t.Key), result.Counts.Select(c => KeyValuePair.Create(c.MotionChoice.ToString().ToLowerInvariant(), c.Votes)).Where(c => c.Value > 0).OrderBy(c => c.Key));
+        var secondClose = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => secretariat.Unary<Protos.V1.CloseBallotRequest, Protos.V1.CloseBallotResponse>(
+            "/wego.assembly.v1.VotingService/CloseBallot", new() { BallotId = ballotId }));
+        Assert.Equal(Grpc.Core.StatusCode.Aborted, secondClose.StatusCode);
+    }
+}

@@ -111,13 +111,16 @@ public sealed class SurgeAssembly : IAsyncDisposable
         }).ToList();
     }
 
-    /// <summary>Casts <paramref name="vote"/> as its member's delegate, with <see cref="CallTimeout"/> as the deadline.</summary>
-    public async Task<VoteOutcome> CastAsync(PlannedVote vote)
+    /// <summary>
+    /// Casts <paramref name="vote"/> as its member's delegate, with <see cref="CallTimeout"/> as the deadline, through
+    /// <paramref name="via"/> when given (another node), else through the assembly's own connections.
+    /// </summary>
+    public async Task<VoteOutcome> CastAsync(PlannedVote vote, GrpcClient? via = null)
     {
         var clock = Stopwatch.StartNew();
         try
         {
-            var response = await clients[vote.Member % Connections].UnaryAsync<CastVoteRequest, CastVoteResponse>(Voting + "CastVote",
+            var response = await (via ?? clients[vote.Member % Connections]).UnaryAsync<CastVoteRequest, CastVoteResponse>(Voting + "CastVote",
                 new CastVoteRequest { BallotId = vote.BallotId, MemberCityId = vote.MemberCityId, MotionChoice = vote.Choice, IdempotencyKey = vote.IdempotencyKey },
                 Options(voterTokens[vote.Member]));
             return new(vote, response.Receipt, null, clock.Elapsed);
