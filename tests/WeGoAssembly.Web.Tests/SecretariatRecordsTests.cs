@@ -61,12 +61,14 @@ public sealed class SecretariatRecordsTests(WebApp web, ITestOutputHelper output
         });
 
     [Fact]
-    public Task The_jobs_dashboard_is_linked_from_the_desk_and_closed_to_everyone_but_administrators() =>
+    public Task The_jobs_and_cluster_dashboards_are_linked_from_the_desk_and_closed_to_everyone_but_administrators() =>
         web.JourneyAsync(output, Screen.Desktop, async journey =>
         {
             var page = journey.Page;
             // Asked without navigating, so the refusals do not count as console errors of a page.
             Assert.Equal(401, (await page.APIRequest.GetAsync("/jobs")).Status);
+            Assert.Equal(401, (await page.APIRequest.GetAsync("/cluster")).Status);
+            Assert.Equal(401, (await page.APIRequest.GetAsync("/cluster/DashboardCounters")).Status);
 
             const string userName = "jobs-logistics", password = "a bus desk passphrase";
             var account = new StaffAccount { UserName = userName, DisplayName = "Jobs logistics" };
@@ -79,6 +81,8 @@ public sealed class SecretariatRecordsTests(WebApp web, ITestOutputHelper output
             await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1, Name = "Site visits" })).ToBeVisibleAsync();
             Assert.Equal(403, (await page.APIRequest.GetAsync("/jobs")).Status);
             Assert.Equal(403, (await page.APIRequest.GetAsync("/jobs/jobs/scheduled")).Status);
+            Assert.Equal(403, (await page.APIRequest.GetAsync("/cluster")).Status);
+            Assert.Equal(403, (await page.APIRequest.GetAsync("/cluster/DashboardCounters")).Status);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
 
             await SecretariatBallotTests.SignInStaffAsync(journey);
@@ -89,6 +93,13 @@ public sealed class SecretariatRecordsTests(WebApp web, ITestOutputHelper output
             await journey.GotoAsync("/jobs/servers");
             await Expect(page.Locator("table").First).ToContainTextAsync(Environment.MachineName);
             await journey.StepAsync("jobs-dashboard");
+
+            // The Orleans Dashboard lists this node's silo.
+            await journey.GotoAsync("/secretariat");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Cluster (nodes, grains, calls)" }).ClickAsync();
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/cluster/?$"));
+            Assert.Equal(200, (await page.APIRequest.GetAsync("/cluster/DashboardCounters")).Status);
+            await journey.StepAsync("cluster-dashboard");
         });
 
     [Fact]

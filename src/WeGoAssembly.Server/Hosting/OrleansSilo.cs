@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using System.Net;
 using System.Net.Sockets;
 using Orleans.Configuration;
@@ -66,6 +67,8 @@ public static class OrleansSilo
             if (!postgres)
                 silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, static (sp, _) => new SqliteGrainStorage(
                     sp.GetRequiredKeyedService<IGrainStorage>(AdoNetOnSqlite), sp.GetRequiredService<SqliteConnectionFactory>()));
+            // The live log view stays off: logs are the operators', read on the host.
+            silo.AddDashboard(o => o.HideTrace = true);
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = options.GrainIdleTimeout);
         });
         return builder;

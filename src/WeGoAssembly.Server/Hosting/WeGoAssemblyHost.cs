@@ -144,6 +144,7 @@ public static partial class WeGoAssemblyHost
         app.MapHealthChecks("/healthz");
         app.MapMinutes();
         app.MapJobsDashboard();
+        app.MapClusterDashboard();
         app.MapWebUi();
         app.Lifetime.ApplicationStarted.Register(() => LogListening(app));
         await app.StartAsync();
