@@ -79,13 +79,13 @@ public static class ClusterSurge
             else if (receipt != ack.Receipt.ReceiptId)
                 problems.Add($"{ack.Vote.MemberCityId}: acknowledged with receipt {ack.Receipt.ReceiptId}, stored with {receipt}.");
         }
-        foreach (var retry in await assembly.SurgeAsync(votes))
+        var retries = await RunAsync(assembly, votes, Stopwatch.StartNew());
+        problems.AddRange(retries.Problems);
+        foreach (var retry in retries.Acks)
         {
             var member = retry.Vote.MemberCityId;
-            if (!retry.Acknowledged)
-                problems.Add($"{member}: the retry with the same key failed: {retry.Failure!.StatusCode} {retry.Failure.Status.Detail}");
-            else if (!stored.Receipts.TryGetValue(member, out var receipt) || !retry.Receipt!.Replayed || retry.Receipt.ReceiptId != receipt)
-                problems.Add($"{member}: the retry answered receipt {retry.Receipt!.ReceiptId} (replayed {retry.Receipt.Replayed}); stored: {stored.Receipts.GetValueOrDefault(member)}.");
+            if (!stored.Receipts.TryGetValue(member, out var receipt) || !retry.Receipt.Replayed || retry.Receipt.ReceiptId != receipt)
+                problems.Add($"{member}: the retry answered receipt {retry.Receipt.ReceiptId} (replayed {retry.Receipt.Replayed}); stored: {stored.Receipts.GetValueOrDefault(member)}.");
         }
         var result = await assembly.CloseAsync(ballotId);
         problems.AddRange(SurgeAssembly.CompareFinal(votes, result, await assembly.ReadLedgerAsync(ballotId)));

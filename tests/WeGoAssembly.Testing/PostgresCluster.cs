@@ -12,7 +12,7 @@ namespace WeGoAssembly.Testing;
 /// fsync on. Share it through <see cref="PostgresCollection"/>; each test takes its own database
 /// from <see cref="CreateDatabaseAsync"/>.
 /// </summary>
-public sealed class PostgresCluster : IAsyncLifetime
+public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
 {
     private const string Superuser = "postgres";
     private string? directory;
@@ -81,6 +81,8 @@ public sealed class PostgresCluster : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
         return ConnectionStringFor(name);
     }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
     public async Task DisposeAsync()
     {

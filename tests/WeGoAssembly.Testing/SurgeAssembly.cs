@@ -151,11 +151,39 @@ public sealed class SurgeAssembly : IAsyncDisposable
         return outcomes;
     }
 
-    /// <summary>Closes the ballot, then reads its result with GetBallotResult.</summary>
+    /// <summary>
+    /// Closes the ballot, then reads its result with GetBallotResult; retried while a node of a cluster restarts
+    /// (UNAVAILABLE), and a retry that finds the ballot closed means the first attempt closed it.
+    /// </summary>
     public async Task<BallotResult> CloseAsync(string ballotId)
     {
-        await AsSecretariat<CloseBallotRequest, CloseBallotResponse>(Voting + "CloseBallot", new() { BallotId = ballotId });
-        return (await AsSecretariat<GetBallotResultRequest, GetBallotResultResponse>(Voting + "GetBallotResult", new() { BallotId = ballotId })).Result;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await AsSecretariat<CloseBallotRequest, CloseBallotResponse>(Voting + "CloseBallot", new() { BallotId = ballotId });
+                break;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition && attempt > 1)
+            {
+                break;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && attempt < 100)
+            {
+                await Task.Delay(100);
+            }
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return (await AsSecretariat<GetBallotResultRequest, GetBallotResultResponse>(Voting + "GetBallotResult", new() { BallotId = ballotId })).Result;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && attempt < 100)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     /// <summary>The ballot's rows in the ledger tables, read straight from the database.</summary>
