@@ -8,6 +8,9 @@ namespace WeGoAssembly.Server.Tests;
 /// container or a unit without WorkingDirectory does). Its settings, the gRPC port's HTTP/2 among them, must come
 /// from its own appsettings.json, and the web UI's framework script from its own wwwroot.
 /// </summary>
+// In the PostgreSQL collection only so that it never publishes while DeployTests does: two restores of one project at
+// once would race on its obj/project.assets.json.
+[Collection(Testing.PostgresCollection.Name)]
 public sealed class PublishedServerTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("wego-published-").FullName;

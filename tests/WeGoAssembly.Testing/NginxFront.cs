@@ -49,7 +49,10 @@ public sealed class NginxFront : IAsyncDisposable
     /// <summary>The node ports of deploy/nginx/wegoassembly.conf, in its order: web and gRPC of each of its three nodes.</summary>
     private static readonly NodePorts[] ExampleNodes = [new(5081, 5080), new(5083, 5082), new(5085, 5084)];
 
-    public static async Task<NginxFront> StartAsync(params NodePorts[] nodes)
+    public static Task<NginxFront> StartAsync(params NodePorts[] nodes) => StartAsync(RepositoryFiles.PathOf("deploy", "nginx", "wegoassembly.conf"), nodes);
+
+    /// <summary>nginx with <paramref name="siteFile"/> (deploy/nginx/wegoassembly.conf, or the copy an install made of it).</summary>
+    public static async Task<NginxFront> StartAsync(string siteFile, params NodePorts[] nodes)
     {
         Assert.InRange(nodes.Length, 1, ExampleNodes.Length);
         var directory = Directory.CreateTempSubdirectory("wego-nginx-").FullName;
@@ -59,7 +62,7 @@ public sealed class NginxFront : IAsyncDisposable
         var (httpsPort, httpPort) = (FreePort(), FreePort());
         var certificate = WriteCertificate(directory);
 
-        var site = File.ReadAllText(RepositoryFiles.PathOf("deploy", "nginx", "wegoassembly.conf"));
+        var site = File.ReadAllText(siteFile);
         (string Production, string Test)[] replacements =
         [
             ("listen 80;", $"listen 127.0.0.1:{httpPort};"),

@@ -21,8 +21,9 @@ public sealed partial class StartupWork(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
-    /// Grains marked in the outbox and never committed (the process died between storing a change and appending its
-    /// audit entry and projection, or the write failed): each is activated and replays its outbox.
+    /// Grains marked in the outbox and never committed (a node died between storing a change and appending its
+    /// audit entry and projection, or the write failed): each is activated and replays its outbox. In a cluster the
+    /// marks of grains active on other nodes are among them; replaying those appends what they hold, which is harmless.
     /// </summary>
     private async Task ReplayMarkedAsync(CancellationToken ct)
     {
@@ -50,6 +51,6 @@ public sealed partial class StartupWork(
     [LoggerMessage(Level = LogLevel.Error, Message = "Replaying the change outbox of {GrainKind}/{Key} failed; its mark stays")]
     private static partial void ReplayFailed(ILogger logger, Exception exception, string grainKind, string key);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed the change outbox of {Count} grains left marked by an earlier run")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed the change outbox of {Count} marked grains (left by a node that stopped, or active on another node)")]
     private static partial void Replayed(ILogger logger, int count);
 }
