@@ -30,22 +30,18 @@ public sealed class DeployTests(PostgresCluster cluster, ITestOutputHelper outpu
 
         var root = Path.Combine(work, "root");
         var (database, role) = ($"wego_deploy_{Guid.NewGuid():N}"[..24], $"wego_deploy_{Guid.NewGuid():N}"[..22]);
-        var install = await ToolRun.RunAsync("bash", [RepositoryFiles.PathOf("deploy", "install.sh"), build, "2"], new Dictionary<string, string>
+        Task<ToolRun> Install() => ToolRun.RunAsync("bash", [RepositoryFiles.PathOf("deploy", "install.sh"), build, "2"], new Dictionary<string, string>
         {
             ["WEGO_ROOT"] = root, ["WEGO_DB_PASSWORD"] = DbPassword, ["WEGO_ADMIN_PASSWORD"] = AdminPassword,
             ["WEGO_DB_NAME"] = database, ["WEGO_DB_USER"] = role,
             ["PGHOST"] = "127.0.0.1", ["PGPORT"] = $"{cluster.Port}", ["PGUSER"] = "postgres",
         });
+        var install = await Install();
         output.WriteLine(install.Output);
         Assert.True(install.ExitCode == 0, install.ToString());
         // Run again, as after an upgrade: the settings stay, the program is replaced.
         File.AppendAllText(Path.Combine(root, "etc", "wegoassembly", "node1.env"), "# kept\n");
-        var again = await ToolRun.RunAsync("bash", [RepositoryFiles.PathOf("deploy", "install.sh"), build, "2"], new Dictionary<string, string>
-        {
-            ["WEGO_ROOT"] = root, ["WEGO_DB_PASSWORD"] = DbPassword, ["WEGO_ADMIN_PASSWORD"] = AdminPassword,
-            ["WEGO_DB_NAME"] = database, ["WEGO_DB_USER"] = role,
-            ["PGHOST"] = "127.0.0.1", ["PGPORT"] = $"{cluster.Port}", ["PGUSER"] = "postgres",
-        });
+        var again = await Install();
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.EndsWith("# kept\n", File.ReadAllText(Path.Combine(root, "etc", "wegoassembly", "node1.env")));
 
