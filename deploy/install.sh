@@ -10,9 +10,11 @@
 # It carries the .NET runtime, so this host needs none.
 #
 # Steps: 1 the service account; 2 the database role and database (deploy/postgres/setup.sh); 3 the program in
-# /opt/wegoassembly; 4 one settings file per node in /etc/wegoassembly (node1.env, node2.env, ...: ports 5080/5081,
-# 5082/5083, 5084/5085, silo ports 11111, 11112, 11113); 5 the systemd unit wegoassembly@.service, each node
-# enabled and started; 6 the nginx site (once: it needs your server_name and certificate, see the end).
+# /opt/wegoassembly/releases/<time>, /opt/wegoassembly/current pointing at it (a running node keeps its own release);
+# 4 one settings file per node in /etc/wegoassembly (node1.env, node2.env, ...: ports 5080/5081, 5082/5083, 5084/5085,
+# silo ports 11111, 11112, 11113; kept when they exist, but for the database password, which step 2 sets); 5 the
+# systemd unit wegoassembly@.service, the nodes started or restarted one at a time, each serving before the next
+# stops; 6 the nginx site (once: it needs your server_name and certificate, see the end).
 #
 # Environment:
 #   WEGO_DB_PASSWORD     the database role's password (16+ characters), put in each node's settings
@@ -37,10 +39,15 @@ fail() { echo "install.sh: $*" >&2; exit 2; }
 admin_password="${WEGO_ADMIN_PASSWORD:-}"
 [ ${#admin_password} -ge 12 ] || fail "set WEGO_ADMIN_PASSWORD (12 characters or more)."
 [ -n "${WEGO_DB_PASSWORD:-}" ] || fail "set WEGO_DB_PASSWORD (16 characters or more)."
-case "$WEGO_DB_PASSWORD$admin_password" in *$'\n'*|*';'*) fail "the passwords may not contain ';' or a line break (they go in a connection string)." ;; esac
+# They go in a connection string and in a systemd EnvironmentFile, which give these characters a meaning.
+for secret in "$WEGO_DB_PASSWORD" "$admin_password"; do
+  case "$secret" in
+    *$'\n'*|*';'*|*'\'*|*'"'*|*"'"*|' '*|*' ') fail "the passwords may not contain ; \\ \" ' or a line break, nor start or end with a space." ;;
+  esac
+done
 
 # .NET's globalization (ICU) is the one library a self-contained build takes from the system.
-if [ -z "$root" ] && ! ldconfig -p | grep -q libicuuc; then
+if [ -z "$root" ] && ! ldconfig -p | grep libicuuc >/dev/null; then
   apt-get update -qq && apt-get install -y -qq libicu72
 fi
 
@@ -52,37 +59,35 @@ id -u wegoassembly >/dev/null 2>&1 ||
 echo "2. Database"
 WEGO_DB_PASSWORD="$WEGO_DB_PASSWORD" bash "$here/postgres/setup.sh"
 
-echo "3. Program in $root/opt/wegoassembly"
-install -d -m 0755 "$root/opt"
-rm -rf "$root/opt/wegoassembly.new"
-cp -a "$build/." "$root/opt/wegoassembly.new/"
-chown -R root:root "$root/opt/wegoassembly.new"
-chmod -R go-w "$root/opt/wegoassembly.new"
-rm -rf "$root/opt/wegoassembly"
-mv "$root/opt/wegoassembly.new" "$root/opt/wegoassembly"
+release="releases/$(date -u +%Y%m%dT%H%M%SZ)"
+echo "3. Program in $root/opt/wegoassembly/$release"
+install -d -m 0755 "$root/opt/wegoassembly/releases"
+cp -R "$build/." "$root/opt/wegoassembly/$release/"
+chown -R root:root "$root/opt/wegoassembly/$release"
+chmod -R u=rwX,go=rX "$root/opt/wegoassembly/$release"
+# Swapped in one rename; each running node keeps the release it started from until it restarts below.
+ln -sfn "$release" "$root/opt/wegoassembly/current.new"
+mv -T "$root/opt/wegoassembly/current.new" "$root/opt/wegoassembly/current"
+# The three newest releases stay, to go back to one: ln -sfn releases/<time> /opt/wegoassembly/current and restart.
+ls -1d "$root/opt/wegoassembly/releases/"* | sort | head -n -3 | xargs -r rm -rf
 
 echo "4. Settings in $root/etc/wegoassembly"
 install -d -m 0750 -o root -g wegoassembly "$root/etc/wegoassembly"
 for n in $(seq 1 "$nodes"); do
   env_file="$root/etc/wegoassembly/node$n.env"
   if [ -e "$env_file" ]; then
-    echo "   node$n.env exists: kept"
+    # Kept, but with the password step 2 has just set.
+    WEGO_DB_PASSWORD="$WEGO_DB_PASSWORD" awk -f "$here/node-env.awk" "$env_file" > "$env_file.tmp"
+    chown root:wegoassembly "$env_file.tmp"
+    chmod 0640 "$env_file.tmp"
+    mv "$env_file.tmp" "$env_file"
+    echo "   node$n.env exists: kept, with the database password set again"
     continue
   fi
   web=$((5078 + 2 * n)); grpc=$((web + 1)); silo=$((11110 + n))
-  # The example with this node's ports and the passwords; the passwords go through the environment, not a command line.
-  WEB=$web GRPC=$grpc SILO=$silo SITE_URL="$site_url" awk '
-    /^WEGO__Kestrel__Endpoints__Grpc__Url=/ { print "WEGO__Kestrel__Endpoints__Grpc__Url=http://127.0.0.1:" ENVIRON["GRPC"]; next }
-    /^WEGO__Kestrel__Endpoints__Web__Url=/  { print "WEGO__Kestrel__Endpoints__Web__Url=http://127.0.0.1:" ENVIRON["WEB"]; next }
-    /^WEGO__Cluster__SiloPort=/             { print "WEGO__Cluster__SiloPort=" ENVIRON["SILO"]; next }
-    /^WEGO__Auth__InitialAdmin__Password=/  { print "WEGO__Auth__InitialAdmin__Password=" ENVIRON["WEGO_ADMIN_PASSWORD"]; next }
-    /^WEGO__Mail__SiteUrl=/                 { print "WEGO__Mail__SiteUrl=" ENVIRON["SITE_URL"]; next }
-    /^WEGO__ConnectionStrings__Postgres=/   { sub(/Password=[^;]*/, "Password=" ENVIRON["WEGO_DB_PASSWORD"]);
-                                              if (ENVIRON["PGHOST"] != "" && ENVIRON["PGHOST"] !~ /^\//) sub(/Host=[^;]*/, "Host=" ENVIRON["PGHOST"]);
-                                              if (ENVIRON["PGPORT"] != "") sub(/Port=[^;]*/, "Port=" ENVIRON["PGPORT"]);
-                                              if (ENVIRON["WEGO_DB_NAME"] != "") sub(/Database=[^;]*/, "Database=" ENVIRON["WEGO_DB_NAME"]);
-                                              if (ENVIRON["WEGO_DB_USER"] != "") sub(/Username=[^;]*/, "Username=" ENVIRON["WEGO_DB_USER"]); print; next }
-    { print }' "$here/wegoassembly.env.example" > "$env_file.tmp"
+  # The example with this node's ports and the passwords (through the environment, never on a command line).
+  GRPC=$grpc WEB=$web SILO=$silo ADMIN="$admin_password" SITE_URL="$site_url" WEGO_DB_PASSWORD="$WEGO_DB_PASSWORD" \
+    awk -f "$here/node-env.awk" "$here/wegoassembly.env.example" > "$env_file.tmp"
   chown root:wegoassembly "$env_file.tmp"
   chmod 0640 "$env_file.tmp"
   mv "$env_file.tmp" "$env_file"
@@ -92,11 +97,21 @@ done
 echo "5. systemd unit wegoassembly@.service"
 install -d -m 0755 "$root/etc/systemd/system"
 install -m 0644 "$here/systemd/wegoassembly@.service" "$root/etc/systemd/system/wegoassembly@.service"
+# One node at a time, each serving again before the next stops, so the cluster keeps serving through an upgrade.
+serving() {
+  exec 3<>"/dev/tcp/127.0.0.1/$1" 2>/dev/null || return 1
+  printf 'GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3
+  local status; read -r _ status _ <&3; exec 3>&-
+  [ "$status" = 200 ]
+}
 if [ -z "$root" ] && [ -d /run/systemd/system ]; then
   systemctl daemon-reload
   for n in $(seq 1 "$nodes"); do
-    systemctl enable wegoassembly@node$n
+    systemctl enable --quiet wegoassembly@node$n
     systemctl restart wegoassembly@node$n
+    for _ in $(seq 1 120); do serving $((5078 + 2 * n)) && break; sleep 1; done
+    serving $((5078 + 2 * n)) || fail "node$n does not serve 2 minutes after its start: journalctl -u wegoassembly@node$n"
+    echo "   node$n serves"
   done
 fi
 
@@ -105,6 +120,9 @@ site="$root/etc/nginx/conf.d/wegoassembly.conf"
 install -d -m 0755 "$(dirname "$site")"
 if [ -e "$site" ]; then
   echo "   $site exists: kept"
+  upstreams=$(grep -c '^    server 127\.0\.0\.1:50[0-9][0-9] ' "$site" || true)
+  [ "$upstreams" -eq $((2 * nodes)) ] ||
+    echo "   WARNING: it names $((upstreams / 2)) node(s), this host now runs $nodes: add or remove their server lines in both upstreams."
 else
   # Only the upstreams of the nodes installed here.
   sed_args=()
@@ -125,4 +143,6 @@ Installed $nodes node(s). Left to do:
 - Sign in at $site_url as admin, change the password, then remove WEGO__Auth__InitialAdmin__Password
   from $root/etc/wegoassembly/node*.env and: systemctl restart 'wegoassembly@*'
 - Logs: journalctl -u 'wegoassembly@*'
+- With nodes on several hosts: open each silo port (11111...) to the other nodes only (a firewall); it carries
+  node-to-node calls and has no sign-in of its own.
 EOF

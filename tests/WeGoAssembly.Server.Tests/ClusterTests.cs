@@ -60,7 +60,8 @@ public sealed class ClusterTests(PostgresCluster cluster, ITestOutputHelper outp
 
 /// <summary>
 /// Two activations of one ballot at once, as a cluster may have for a moment (here made lasting: a second node on the
-/// database in a cluster of its own), cannot count a member twice: the ledger's key keeps one vote per member.
+/// database in a cluster of its own), cannot count a member twice: the ledger's key keeps one vote per member; and once
+/// one of them closed the ballot, the other cannot store (and acknowledge) a vote the result did not count.
 /// </summary>
 [Collection(Testing.PostgresCollection.Name)]
 public sealed class TwoActivationsTests(PostgresCluster cluster, ITestOutputHelper output)
@@ -80,9 +81,17 @@ public sealed class TwoActivationsTests(PostgresCluster cluster, ITestOutputHelp
         // The second activation, warmed up so that the two race evenly (an open ballot has no result yet).
         await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => secretariat.Unary<Protos.V1.GetBallotResultRequest, Protos.V1.GetBallotResultResponse>(
             "/wego.assembly.v1.VotingService/GetBallotResult", new() { BallotId = ballotId }));
+        // A third, that only reads the ballot open now and votes after the close (an activation that fails a write is
+        // dropped, so the second one cannot show both the ETag and the seal).
+        await using var third = await ServerProcess.StartAsync(new Dictionary<string, string?>(database.ServerSettings) { ["Cluster:ClusterId"] = "third" });
+        using var thirdHttp = new HttpClient { BaseAddress = third.GrpcAddress };
+        var onThird = new GrpcClient(thirdHttp);
+        await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await new SampleApi(onThird, await new SampleApi(onThird).SignIn(ServerProcess.AdminUserName, ServerProcess.AdminPassword))
+            .Unary<Protos.V1.GetBallotResultRequest, Protos.V1.GetBallotResultResponse>("/wego.assembly.v1.VotingService/GetBallotResult", new() { BallotId = ballotId }));
 
-        // Every member votes on both activations at once, with different keys and choices.
-        var (votesA, votesB) = (assembly.PlanVotes(ballotId, new Random(1)), assembly.PlanVotes(ballotId, new Random(2)));
+        // Every member but the last votes on both activations at once, with different keys and choices.
+        const int Voting = Members - 1;
+        var (votesA, votesB) = (assembly.PlanVotes(ballotId, new Random(1)).Take(Voting).ToList(), assembly.PlanVotes(ballotId, new Random(2)).Take(Voting).ToList());
         var outcomes = await Task.WhenAll(votesA.Zip(votesB).Select(async pair =>
         {
             var (a, b) = (assembly.CastAsync(pair.First), assembly.CastAsync(pair.Second, via: onSplit));
@@ -90,8 +99,8 @@ public sealed class TwoActivationsTests(PostgresCluster cluster, ITestOutputHelp
         }));
 
         var stored = await assembly.ReadLedgerAsync(ballotId);
-        Assert.Equal(Members, stored.Receipts.Count);
-        Assert.Equal(Members, stored.Tally.Values.Sum());
+        Assert.Equal(Voting, stored.Receipts.Count);
+        Assert.Equal(Voting, stored.Tally.Values.Sum());
         foreach (var (a, b) in outcomes)
         {
             Assert.False(a.Acknowledged && b.Acknowledged, $"{a.Vote.MemberCityId} was acknowledged by both activations.");
@@ -118,10 +127,21 @@ public sealed class TwoActivationsTests(PostgresCluster cluster, ITestOutputHelp
 
         // The close counts from the ledger; the other activation's later close is refused by the stored state's ETag.
         var result = await assembly.CloseAsync(ballotId);
-        Assert.Equal(Members, result.VotesCast);
+        Assert.Equal(Voting, result.VotesCast);
         Assert.Equal(stored.Tally.OrderBy(t => t.Key), result.Counts.Select(c => KeyValuePair.Create(c.MotionChoice.ToString().ToLowerInvariant(), c.Votes)).Where(c => c.Value > 0).OrderBy(c => c.Key));
         var secondClose = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => secretariat.Unary<Protos.V1.CloseBallotRequest, Protos.V1.CloseBallotResponse>(
             "/wego.assembly.v1.VotingService/CloseBallot", new() { BallotId = ballotId }));
         Assert.Equal(Grpc.Core.StatusCode.Aborted, secondClose.StatusCode);
+
+        // The last member votes on the third activation, which still takes the ballot for open: the sealed ledger refuses
+        // the vote (UNAVAILABLE), and the retry, on an activation that read the closed state, says the ballot is closed.
+        var late = assembly.PlanVotes(ballotId, new Random(3))[^1];
+        var refused = await assembly.CastAsync(late, via: onThird);
+        Assert.Equal(Grpc.Core.StatusCode.Unavailable, refused.Failure?.StatusCode);
+        VoteOutcome lateRetry;
+        for (var attempt = 0; (lateRetry = await assembly.CastAsync(late, via: onThird)).Failure?.StatusCode == Grpc.Core.StatusCode.Unavailable && attempt < 50; attempt++)
+            await Task.Delay(100);
+        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, lateRetry.Failure?.StatusCode);
+        Assert.Equal(Voting, (await assembly.ReadLedgerAsync(ballotId)).Receipts.Count);
     }
 }

@@ -14,7 +14,7 @@ namespace WeGoAssembly.Server.Tests;
 [Collection(Testing.PostgresCollection.Name)]
 public sealed class DeployTests(PostgresCluster cluster, ITestOutputHelper output) : IAsyncLifetime
 {
-    private const string AdminPassword = "an operator's long passphrase", DbPassword = "a database password of some length";
+    private const string AdminPassword = "an operators long passphrase", DbPassword = "a database password & its length";
     // Open to the service user, who runs the installed program from inside it.
     private readonly string work = OpenToAll(Directory.CreateTempSubdirectory("wego-deploy-").FullName);
     private readonly List<Process> nodes = [];
@@ -44,6 +44,7 @@ public sealed class DeployTests(PostgresCluster cluster, ITestOutputHelper outpu
         var again = await Install();
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.EndsWith("# kept\n", File.ReadAllText(Path.Combine(root, "etc", "wegoassembly", "node1.env")));
+        Assert.True(File.Exists(Path.Combine(root, "opt", "wegoassembly", "current", "WeGoAssembly.Server")));
 
         // Settings readable by the service's group only; the nginx site with the two nodes' upstreams.
         Assert.Equal("750 root:wegoassembly", await StatAsync(Path.Combine(root, "etc", "wegoassembly")));
@@ -56,7 +57,7 @@ public sealed class DeployTests(PostgresCluster cluster, ITestOutputHelper outpu
         var unit = File.ReadAllLines(Path.Combine(root, "etc", "systemd", "system", "wegoassembly@.service"));
         string Directive(string name) => unit.Single(l => l.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..];
         foreach (var instance in new[] { "node1", "node2" })
-            nodes.Add(StartAsUnit(root, Directive("ExecStart"), Directive("EnvironmentFile").Replace("%i", instance, StringComparison.Ordinal), Directive("User")));
+            nodes.Add(StartAsUnit(root, Directive("ExecStart"), Directive("WorkingDirectory"), Directive("EnvironmentFile").Replace("%i", instance, StringComparison.Ordinal), Directive("User")));
         await WaitHealthyAsync(new Uri("http://127.0.0.1:5080"));
         await WaitHealthyAsync(new Uri("http://127.0.0.1:5082"));
 
@@ -78,11 +79,11 @@ public sealed class DeployTests(PostgresCluster cluster, ITestOutputHelper outpu
         Assert.NotEmpty((await admin.SignIn("admin", AdminPassword)).BearerToken);
     }
 
-    private Process StartAsUnit(string root, string execStart, string environmentFile, string user)
+    private Process StartAsUnit(string root, string execStart, string workingDirectory, string environmentFile, string user)
     {
         var start = new ProcessStartInfo("setpriv", ["--reuid", user, "--regid", user, "--clear-groups", "--", root + execStart])
         {
-            WorkingDirectory = root + "/opt/wegoassembly",
+            WorkingDirectory = root + workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

@@ -33,4 +33,10 @@ public interface IBallotLedger
 
     /// <summary>Reads a ballot's voters and counters (call after <see cref="FlushAsync"/>).</summary>
     Task<LedgerContents> ReadAsync(string ballotId);
+
+    /// <summary>
+    /// Seals the ballot (no vote of it is stored after this, by any node; a vote batch in flight commits first) and
+    /// reads what the ledger holds: the count of a closing ballot.
+    /// </summary>
+    Task<LedgerContents> SealAsync(string ballotId);
 }

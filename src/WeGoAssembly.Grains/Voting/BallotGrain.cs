@@ -69,14 +69,13 @@ public sealed partial class BallotGrain(
         await base.OnActivateAsync(cancellationToken);
         // Votes queued by an earlier activation land first, so what is read here is complete.
         await ledger.FlushAsync();
-        await LoadLedgerAsync();
+        Load(await ledger.ReadAsync(this.GetPrimaryKeyString()));
         Activated(logger, this.GetPrimaryKeyString(), voted.Count);
     }
 
     /// <summary>Memory's voted set, receipts and counters from the ledger, the last word on who voted and how.</summary>
-    private async Task LoadLedgerAsync()
+    private void Load(LedgerContents contents)
     {
-        var contents = await ledger.ReadAsync(this.GetPrimaryKeyString());
         voted.Clear();
         tally.Clear();
         foreach (var v in contents.Voters)
@@ -250,9 +249,10 @@ public sealed partial class BallotGrain(
             if (byKey.Values.Any(t => !t.Durable.IsCompletedSuccessfully))
                 ledgerFailed = true;
             CheckLedger();
-            // Counted from what the ledger holds, not from memory: in a cluster another activation of this ballot may
-            // for a moment have taken votes too, and the ledger's key kept one per member.
-            await LoadLedgerAsync();
+            // Counted from what the sealed ledger holds, not from memory: in a cluster another activation of this ballot
+            // may for a moment have taken votes too (the ledger's key kept one per member), and after the seal none of
+            // them can store a vote this count would miss.
+            Load(await ledger.SealAsync(ballot.Id));
             return await CountAndCloseAsync(ballot, actor, fromDeadline);
         }
         finally

@@ -51,10 +51,13 @@ public abstract partial class BallotLedger : IBallotLedger, IAsyncDisposable
 
     public abstract Task<LedgerContents> ReadAsync(string ballotId);
 
+    public abstract Task<LedgerContents> SealAsync(string ballotId);
+
     /// <summary>
     /// Writes <paramref name="votes"/> (voter rows and counter increments) in one transaction and commits it; returns the
-    /// positions of votes the database refused because their member's vote on that ballot is already stored (by another
-    /// activation of the ballot, for a moment in a cluster), which are not stored and fail alone.
+    /// positions of votes the database refused — their member's vote on that ballot is already stored, or the ballot is
+    /// sealed (another activation of the ballot took the vote, or closed it, for a moment in a cluster) — which are not
+    /// stored and fail alone.
     /// </summary>
     protected abstract Task<IReadOnlySet<int>> WriteBatchAsync(IReadOnlyList<LedgerVote> votes, CancellationToken ct);
 
@@ -100,8 +103,8 @@ public abstract partial class BallotLedger : IBallotLedger, IAsyncDisposable
                 {
                     if (pending.Vote is not null && refused.Contains(position++))
                         pending.TrySetException(new LedgerUnavailableException(
-                            $"The vote of {pending.Vote.MemberCityId} on ballot {pending.Vote.BallotId} met another vote of that member stored meanwhile; " +
-                            "it was not counted. Retry with the same idempotency key to learn which vote stands."));
+                            $"The vote of {pending.Vote.MemberCityId} on ballot {pending.Vote.BallotId} was not stored: another vote of that member " +
+                            "was stored meanwhile, or the ballot closed. It was not counted. Retry with the same idempotency key to learn which."));
                     else
                         pending.TrySetResult();
                 }

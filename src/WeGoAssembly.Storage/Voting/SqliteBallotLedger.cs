@@ -22,7 +22,7 @@ public sealed class SqliteBallotLedger(SqliteConnectionFactory connections, ILog
             insertVoter = connection.CreateCommand();
             insertVoter.CommandText = """
                 INSERT INTO ballot_voter (ballot_id, member_city_id, idempotency_key, receipt_id, cast_by, choice)
-                VALUES ($b, $m, $k, $r, $c, $x)
+                SELECT $b, $m, $k, $r, $c, $x WHERE NOT EXISTS (SELECT 1 FROM ballot_sealed WHERE ballot_id = $b)
                 ON CONFLICT (ballot_id, member_city_id) DO NOTHING
                 """;
             foreach (var name in new[] { "$b", "$m", "$k", "$r", "$c", "$x" })
@@ -74,6 +74,20 @@ public sealed class SqliteBallotLedger(SqliteConnectionFactory connections, ILog
         if (connection is not null)
             await connection.DisposeAsync();
         connection = null;
+    }
+
+    public override async Task<LedgerContents> SealAsync(string ballotId)
+    {
+        // Behind the writer's turn, as every vote batch: one before it is stored, one after it is refused.
+        using (await connections.WriterTurnAsync())
+        await using (var seal = await connections.OpenAsync())
+        await using (var command = seal.CreateCommand())
+        {
+            command.CommandText = "INSERT INTO ballot_sealed (ballot_id) VALUES ($b) ON CONFLICT DO NOTHING";
+            command.Parameters.AddWithValue("$b", ballotId);
+            await command.ExecuteNonQueryAsync();
+        }
+        return await ReadAsync(ballotId);
     }
 
     public override async Task<LedgerContents> ReadAsync(string ballotId)
