@@ -89,6 +89,15 @@ public sealed class TwoActivationsTests(PostgresCluster cluster, ITestOutputHelp
         await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await new SampleApi(onThird, await new SampleApi(onThird).SignIn(ServerProcess.AdminUserName, ServerProcess.AdminPassword))
             .Unary<Protos.V1.GetBallotResultRequest, Protos.V1.GetBallotResultResponse>("/wego.assembly.v1.VotingService/GetBallotResult", new() { BallotId = ballotId }));
 
+        // A voter retries while the answer is UNAVAILABLE (its activation reloads from the ledger), as clients must.
+        async Task<VoteOutcome> CastUntilAnsweredAsync(PlannedVote vote, GrpcClient? via)
+        {
+            VoteOutcome outcome;
+            for (var attempt = 0; (outcome = await assembly.CastAsync(vote, via)).Failure?.StatusCode == Grpc.Core.StatusCode.Unavailable && attempt < 50; attempt++)
+                await Task.Delay(100);
+            return outcome;
+        }
+
         // Every member but the last votes on both activations at once, with different keys and choices.
         const int Voting = Members - 1;
         var (votesA, votesB) = (assembly.PlanVotes(ballotId, new Random(1)).Take(Voting).ToList(), assembly.PlanVotes(ballotId, new Random(2)).Take(Voting).ToList());
@@ -114,14 +123,10 @@ public sealed class TwoActivationsTests(PostgresCluster cluster, ITestOutputHelp
         output.WriteLine($"{outcomes.Count(o => o.A.Acknowledged)} members counted through the first activation, {outcomes.Count(o => o.B.Acknowledged)} " +
             $"through the second, {bothRefused} refused on both; every refusal UNAVAILABLE from the ledger's key (memory of the refusing activation did not know the other vote).");
 
-        // A loser retrying with its key (while UNAVAILABLE: its activation reloads from the ledger) learns that its
-        // member's vote stands with the other key.
+        // A loser retrying with its key learns that its member's vote stands with the other key.
         foreach (var (a, b) in outcomes.Where(o => o.A.Acknowledged != o.B.Acknowledged))
         {
-            var loser = a.Acknowledged ? b : a;
-            VoteOutcome retry;
-            for (var attempt = 0; (retry = await assembly.CastAsync(loser.Vote, via: a.Acknowledged ? onSplit : null)).Failure?.StatusCode == Grpc.Core.StatusCode.Unavailable && attempt < 50; attempt++)
-                await Task.Delay(100);
+            var retry = await CastUntilAnsweredAsync(a.Acknowledged ? b.Vote : a.Vote, a.Acknowledged ? onSplit : null);
             Assert.Equal(Grpc.Core.StatusCode.AlreadyExists, retry.Failure?.StatusCode);
         }
 
@@ -138,10 +143,7 @@ public sealed class TwoActivationsTests(PostgresCluster cluster, ITestOutputHelp
         var late = assembly.PlanVotes(ballotId, new Random(3))[^1];
         var refused = await assembly.CastAsync(late, via: onThird);
         Assert.Equal(Grpc.Core.StatusCode.Unavailable, refused.Failure?.StatusCode);
-        VoteOutcome lateRetry;
-        for (var attempt = 0; (lateRetry = await assembly.CastAsync(late, via: onThird)).Failure?.StatusCode == Grpc.Core.StatusCode.Unavailable && attempt < 50; attempt++)
-            await Task.Delay(100);
-        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, lateRetry.Failure?.StatusCode);
+        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, (await CastUntilAnsweredAsync(late, onThird)).Failure?.StatusCode);
         Assert.Equal(Voting, (await assembly.ReadLedgerAsync(ballotId)).Receipts.Count);
     }
 }

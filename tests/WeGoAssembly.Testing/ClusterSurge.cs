@@ -72,13 +72,7 @@ public static class ClusterSurge
         var problems = new List<string>();
         var ballotId = votes[0].BallotId;
         var stored = await assembly.ReadLedgerAsync(ballotId);
-        foreach (var ack in acks)
-        {
-            if (!stored.Receipts.TryGetValue(ack.Vote.MemberCityId, out var receipt))
-                problems.Add($"{ack.Vote.MemberCityId}: acknowledged with receipt {ack.Receipt.ReceiptId} but not in ballot_voter.");
-            else if (receipt != ack.Receipt.ReceiptId)
-                problems.Add($"{ack.Vote.MemberCityId}: acknowledged with receipt {ack.Receipt.ReceiptId}, stored with {receipt}.");
-        }
+        problems.AddRange(stored.CheckAcknowledged(acks.Select(a => (a.Vote.MemberCityId, a.Receipt.ReceiptId))).Select(c => c.Problem));
         var retries = await RunAsync(assembly, votes, Stopwatch.StartNew());
         problems.AddRange(retries.Problems);
         foreach (var retry in retries.Acks)

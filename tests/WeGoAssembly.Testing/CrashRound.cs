@@ -45,15 +45,10 @@ public static class CrashRound
         // Every acknowledged vote must have survived the kill, with the receipt the voter was given.
         var stored = await assembly.ReadLedgerAsync(ballotId);
         var lost = 0;
-        foreach (var acked in outcomes.Where(o => o.Acknowledged))
+        foreach (var (problem, missing) in stored.CheckAcknowledged(outcomes.Where(o => o.Acknowledged).Select(o => (o.Vote.MemberCityId, o.Receipt!.ReceiptId))))
         {
-            if (!stored.Receipts.TryGetValue(acked.Vote.MemberCityId, out var receipt))
-            {
-                lost++;
-                problems.Enqueue($"{acked.Vote.MemberCityId}: acknowledged with receipt {acked.Receipt!.ReceiptId} but not in ballot_voter after the restart.");
-            }
-            else if (receipt != acked.Receipt!.ReceiptId)
-                problems.Enqueue($"{acked.Vote.MemberCityId}: acknowledged with receipt {acked.Receipt.ReceiptId}, stored with {receipt}.");
+            lost += missing ? 1 : 0;
+            problems.Enqueue(problem);
         }
 
         // The voters retry with the same keys: a stored vote replays its receipt, an unstored one is counted now.

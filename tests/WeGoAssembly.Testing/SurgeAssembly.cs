@@ -310,4 +310,17 @@ public sealed record VoteOutcome(PlannedVote Vote, VoteReceipt? Receipt, RpcExce
 }
 
 /// <summary>A ballot's rows in the ledger tables: receipt per member who voted (ballot_voter), votes per choice (ballot_tally).</summary>
-public sealed record StoredBallot(IReadOnlyDictionary<string, string> Receipts, IReadOnlyDictionary<string, int> Tally);
+public sealed record StoredBallot(IReadOnlyDictionary<string, string> Receipts, IReadOnlyDictionary<string, int> Tally)
+{
+    /// <summary>The acknowledged votes missing from ballot_voter (<c>Lost</c>) or stored with another receipt, in words.</summary>
+    public IEnumerable<(string Problem, bool Lost)> CheckAcknowledged(IEnumerable<(string MemberCityId, string ReceiptId)> acknowledged)
+    {
+        foreach (var (member, given) in acknowledged)
+        {
+            if (!Receipts.TryGetValue(member, out var receipt))
+                yield return ($"{member}: acknowledged with receipt {given} but not in ballot_voter.", true);
+            else if (receipt != given)
+                yield return ($"{member}: acknowledged with receipt {given}, stored with {receipt}.", false);
+        }
+    }
+}

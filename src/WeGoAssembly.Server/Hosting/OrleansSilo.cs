@@ -21,7 +21,7 @@ public static class OrleansSilo
 
     /// <summary>
     /// The node's silo. On SQLite one node alone (localhost clustering); on PostgreSQL a member of the cluster of every
-    /// node on the database (Orleans' ADO.NET clustering, script 012), with the failure detection of <see cref="ClusterOptions"/>.
+    /// node on the database (Orleans' ADO.NET clustering, script 012), with the failure detection of <see cref="ClusterNodeOptions"/>.
     /// Grain state is in Orleans' ADO.NET table of the storage database: SQLite through Microsoft.Data.Sqlite (Orleans'
     /// invariant "System.Data.SQLite" maps to it), or PostgreSQL (invariant "Npgsql"). The tables come from our migrator
     /// (deploy/sql/orleans), applied before the silo starts. Grain state is JSON (<see cref="GrainStateJsonSerializer"/>).

@@ -64,16 +64,6 @@ public abstract partial class BallotLedger : IBallotLedger, IAsyncDisposable
     /// <summary>Drops a connection kept between batches after a failure, so the next batch starts clean.</summary>
     protected virtual ValueTask ResetAsync() => ValueTask.CompletedTask;
 
-    /// <summary>Counter increments of a batch, summed per (ballot, choice).</summary>
-    protected static Dictionary<(string BallotId, string Choice), int> TallyIncrements(IReadOnlyList<LedgerVote> votes)
-    {
-        var sums = new Dictionary<(string, string), int>();
-        foreach (var vote in votes)
-            foreach (var key in vote.TallyKeys)
-                sums[(vote.BallotId, key)] = sums.GetValueOrDefault((vote.BallotId, key)) + 1;
-        return sums;
-    }
-
     private async Task RunAsync()
     {
         var batch = new List<Pending>(MaxBatch);

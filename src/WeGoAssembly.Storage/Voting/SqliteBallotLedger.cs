@@ -66,6 +66,16 @@ public sealed class SqliteBallotLedger(SqliteConnectionFactory connections, ILog
         return refused ?? NoneRefused;
     }
 
+    /// <summary>Counter increments of a batch, summed per (ballot, choice).</summary>
+    private static Dictionary<(string BallotId, string Choice), int> TallyIncrements(IReadOnlyList<LedgerVote> votes)
+    {
+        var sums = new Dictionary<(string, string), int>();
+        foreach (var vote in votes)
+            foreach (var key in vote.TallyKeys)
+                sums[(vote.BallotId, key)] = sums.GetValueOrDefault((vote.BallotId, key)) + 1;
+        return sums;
+    }
+
     protected override async ValueTask ResetAsync()
     {
         insertVoter?.Dispose();
