@@ -25,6 +25,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<ChangeRecording>();
         services.AddSingleton<Projections>();
         services.AddSingleton<MemberRegister>();
+        services.AddSingleton<AssemblyDirectory>();
         services.AddSingleton<MemberCityImport>();
         services.AddSingleton<DelegationRegister>();
         services.AddSingleton<StaffDirectory>();

@@ -17,6 +17,14 @@ public sealed record AssemblyRules(QuorumRule Quorum, bool ProxiesAllowed, int M
     public static AssemblyRules Default { get; } = new(QuorumRule.MoreThanHalf, ProxiesAllowed: false, MaxProxiesPerHolder: 1, ProxiesCountForQuorum: false);
 }
 
+/// <summary>An assembly's title, venue and dates, replaced together.</summary>
+[GenerateSerializer, Alias("wego.AssemblyDetails")]
+public sealed record AssemblyDetails(string Title, string Venue, DateOnly? StartsOn, DateOnly? EndsOn);
+
+/// <summary>What an update of an assembly replaces: year, zone and rules always, the details when given (null keeps them).</summary>
+[GenerateSerializer, Alias("wego.AssemblyUpdate")]
+public sealed record AssemblyUpdate(int Year, string TimeZone, AssemblyRules Rules, AssemblyDetails? Details);
+
 /// <summary>A General Assembly of WeGO.</summary>
 [GenerateSerializer, Alias("wego.Assembly")]
 public sealed record Assembly(

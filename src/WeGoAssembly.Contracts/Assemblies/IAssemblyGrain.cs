@@ -13,8 +13,8 @@ public interface IAssemblyGrain : IAuditedGrain, Voting.IWatchable
     /// <summary>Creates the assembly; refused when it exists already.</summary>
     Task<Assembly> CreateAsync(Assembly assembly, string actor);
 
-    /// <summary>Replaces the year, time zone and rules.</summary>
-    Task<Assembly> UpdateRulesAsync(int year, string timeZone, AssemblyRules rules, string actor);
+    /// <summary>Replaces the year, time zone and rules, and the title, venue and dates when the update carries them.</summary>
+    Task<Assembly> UpdateAsync(AssemblyUpdate update, string actor);
 
     /// <summary>
     /// Sets which of a member city's voting people are in the hall, as its delegation grain reports after

@@ -21,4 +21,10 @@ public interface IStaffAccountGrain : IAuditedGrain
     /// disabled accounts), else null. Takes about as long for an unknown user name as for a wrong password.
     /// </summary>
     Task<StaffAccount?> VerifyPasswordAsync(string password);
+
+    /// <summary>
+    /// Replaces the password when <paramref name="currentPassword"/> is the current one (the account holder changing
+    /// their own); false, and nothing changed, when it is not. An invalid new password is refused with its field.
+    /// </summary>
+    Task<bool> ChangePasswordAsync(string currentPassword, string newPassword);
 }

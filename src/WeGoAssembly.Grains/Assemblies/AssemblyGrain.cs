@@ -34,7 +34,7 @@ public sealed partial class AssemblyGrain(
     DelegationRegister delegations,
     Voting.VotingHub hub,
     ILogger<AssemblyGrain> logger,
-    ChangeRecording recording) : AuditedGrain<AssemblyState>(stored, recording), IAssemblyGrain
+    ChangeRecording recording) : AuditedGrain<AssemblyState>(stored, recording, project: AssemblyGrain.TypeName), IAssemblyGrain
 {
     public const string TypeName = "assembly", StateName = "assembly";
 
@@ -61,22 +61,28 @@ public sealed partial class AssemblyGrain(
         })));
     }
 
-    public async Task<Assembly> UpdateRulesAsync(int year, string timeZone, AssemblyRules rules, string actor)
+    public async Task<Assembly> UpdateAsync(AssemblyUpdate update, string actor)
     {
         var current = state.State.Assembly
             ?? throw DomainException.NotFound($"No assembly \"{this.GetPrimaryKeyString()}\" exists.");
-        var errors = new List<FieldError>();
-        timeZone = (timeZone ?? "").Trim();
-        AssemblyRulesCheck.CheckYearAndZone(year, timeZone, errors);
-        AssemblyRulesCheck.CheckRules(rules, errors);
+        var details = update.Details ?? new(current.Title, current.Venue, current.StartsOn, current.EndsOn);
+        var (next, errors) = AssemblyRulesCheck.Validate(current with
+        {
+            Year = update.Year, TimeZone = update.TimeZone, Rules = update.Rules,
+            Title = details.Title, Venue = details.Venue, StartsOn = details.StartsOn, EndsOn = details.EndsOn,
+        });
         DomainErrors.ThrowIfAny(errors);
 
-        return await WriteAsync(current with { Year = year, TimeZone = timeZone, Rules = rules },
+        return await WriteAsync(next,
             new AuditRecord(actor, "assembly.rules-updated", AssemblySubject, AuditDetails.Of(new
             {
-                Year = AuditDetails.Diff(current.Year, year),
-                TimeZone = AuditDetails.Diff(current.TimeZone, timeZone),
-                Rules = AuditDetails.Diff(current.Rules, rules),
+                Year = AuditDetails.Diff(current.Year, next.Year),
+                TimeZone = AuditDetails.Diff(current.TimeZone, next.TimeZone),
+                Rules = AuditDetails.Diff(current.Rules, next.Rules),
+                Title = AuditDetails.Diff(current.Title, next.Title),
+                Venue = AuditDetails.Diff(current.Venue, next.Venue),
+                StartsOn = AuditDetails.Diff(current.StartsOn, next.StartsOn),
+                EndsOn = AuditDetails.Diff(current.EndsOn, next.EndsOn),
             })));
     }
 

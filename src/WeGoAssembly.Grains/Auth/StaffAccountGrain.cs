@@ -69,6 +69,18 @@ public sealed class StaffAccountGrain(
         return account;
     }
 
+    public async Task<bool> ChangePasswordAsync(string currentPassword, string newPassword)
+    {
+        if (await VerifyPasswordAsync(currentPassword) is not { } account)
+            return false;
+        var errors = new List<FieldError>();
+        StaffAccountRules.Password("new_password", newPassword ?? "", errors);
+        DomainErrors.ThrowIfAny(errors);
+        await state.WriteStateAsync(new StaffAccountState { Account = account, PasswordHash = hasher.HashPassword(account, newPassword!) },
+            new AuditRecord($"staff:{account.UserName}", "staff-account.password-changed", Subject, AuditDetails.Of(new { PasswordChanged = true })));
+        return true;
+    }
+
     private static string RoleList(StaffAccount account) => string.Join(",", account.Roles);
 
     private async Task<StaffAccount> WriteAsync(StaffAccountChange change, string actor, bool creating)

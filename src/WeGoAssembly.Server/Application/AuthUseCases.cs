@@ -15,7 +15,7 @@ namespace WeGoAssembly.Server.Application;
 
 /// <summary>gRPC edge of sign-in: staff passwords and participant access codes become bearer tokens; staff accounts.</summary>
 public sealed class AuthUseCases(
-    IGrainFactory grains, StaffDirectory staff, BearerTokens tokens, SignInThrottle throttle)
+    IGrainFactory grains, StaffDirectory staff, BearerTokens tokens, SignInThrottle throttle, TimeProvider clock)
 {
     // One message for every wrong pair, so a caller cannot learn which user names exist.
     private const string WrongCredentials = "The user name or password is wrong.";
@@ -92,6 +92,21 @@ public sealed class AuthUseCases(
         var response = new ListStaffAccountsResponse { NextPageToken = page.ContinueAfter is { } last ? RequestChecks.PageToken(last) : "" };
         response.Accounts.AddRange(page.Accounts.Select(ToProto));
         return response;
+    }
+
+    public async Task<ChangePasswordResponse> ChangePassword(ChangePasswordRequest request, CallContext context)
+    {
+        var caller = context.Require(Role.Secretariat, Role.Logistics);
+        var userName = caller.Actor["staff:".Length..];
+        // A stolen session must not become a stolen account by guessing: wrong current passwords count as failed sign-ins.
+        throttle.Check(context.Peer, userName);
+        if (request.CurrentPassword.Length is 0 or > StaffAccountRules.MaxPasswordLength
+            || !await grains.GetGrain<IStaffAccountGrain>(userName).ChangePasswordAsync(request.CurrentPassword, request.NewPassword))
+        {
+            throttle.Failed(context.Peer, userName);
+            throw DomainException.Invalid("current_password", "The current password is wrong; type the password you signed in with.");
+        }
+        return new() { ChangedAt = Timestamp.FromDateTimeOffset(clock.GetUtcNow()) };
     }
 
     private AuthSession Session(CallerIdentity identity, string? accessCodeKey = null)

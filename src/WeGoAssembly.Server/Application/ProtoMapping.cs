@@ -55,6 +55,10 @@ public static class ProtoMapping
         ParseDate("assembly.starts_on", a.StartsOn), ParseDate("assembly.ends_on", a.EndsOn),
         a.Rules.ToDomain(), a.Sample, CreatedAt: default);
 
+    /// <summary>Null when the request leaves the details as they are.</summary>
+    public static Domain.Assemblies.AssemblyDetails? ToDomain(this V1.AssemblyDetails? d) => d is null ? null : new(
+        d.Title, d.Venue, ParseDate("details.starts_on", d.StartsOn), ParseDate("details.ends_on", d.EndsOn));
+
     public static V1.AssemblyRules ToProto(this Domain.Assemblies.AssemblyRules r) => new()
     {
         Quorum = new V1.QuorumRule { Numerator = (uint)r.Quorum.Numerator, Denominator = (uint)r.Quorum.Denominator, StrictlyMore = r.Quorum.StrictlyMore },

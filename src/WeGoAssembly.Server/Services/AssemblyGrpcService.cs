@@ -24,4 +24,8 @@ public sealed class AssemblyGrpcService(AssemblyUseCases useCases) : AssemblySer
     [Authorize(Roles = "Secretariat")]
     public override Task<UpdateAssemblyRulesResponse> UpdateAssemblyRules(UpdateAssemblyRulesRequest request, ServerCallContext context) =>
         useCases.UpdateAssemblyRules(request, context.ToCallContext());
+
+    [Authorize(Roles = "Secretariat,Logistics")]
+    public override Task<ListAssembliesResponse> ListAssemblies(ListAssembliesRequest request, ServerCallContext context) =>
+        useCases.ListAssemblies(request, context.ToCallContext());
 }

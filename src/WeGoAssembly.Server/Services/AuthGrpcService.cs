@@ -29,4 +29,8 @@ public sealed class AuthGrpcService(AuthUseCases useCases) : AuthService.AuthSer
     [Authorize(Roles = "Secretariat")]
     public override Task<ListStaffAccountsResponse> ListStaffAccounts(ListStaffAccountsRequest request, ServerCallContext context) =>
         useCases.ListStaffAccounts(request, context.ToCallContext());
+
+    [Authorize(Roles = "Secretariat,Logistics")]
+    public override Task<ChangePasswordResponse> ChangePassword(ChangePasswordRequest request, ServerCallContext context) =>
+        useCases.ChangePassword(request, context.ToCallContext());
 }

@@ -34,6 +34,23 @@ public abstract class WebPage : ComponentBase, IDisposable
         }
     }
 
+    /// <summary>The assemblies a staff page can switch between (<see cref="ChooseAssemblyAsync"/> fills it).</summary>
+    protected IReadOnlyList<Protos.V1.Assembly> Assemblies { get; private set; } = [];
+
+    /// <summary>The assembly a staff page works on: the one its address names, else <see cref="Shared.AssemblyChoice.Default"/>; null when there is none yet.</summary>
+    protected async Task<Protos.V1.Assembly?> ChooseAssemblyAsync(string? named)
+    {
+        Protos.V1.Assembly? chosen = null;
+        await Try(async () =>
+        {
+            Assemblies = [.. (await Api.Assembly.ListAssemblies(new() { PageSize = 500 }, await Api.Caller(Leaving))).Assemblies];
+            chosen = named is { Length: > 0 }
+                ? (await Api.Assembly.GetAssembly(new() { AssemblyId = named }, await Api.Caller(Leaving))).Assembly
+                : Shared.AssemblyChoice.Default(Assemblies);
+        });
+        return chosen;
+    }
+
     /// <summary>Re-renders from a live view's callback, which runs outside the renderer's context.</summary>
     protected Task Refresh() => InvokeAsync(StateHasChanged);
 

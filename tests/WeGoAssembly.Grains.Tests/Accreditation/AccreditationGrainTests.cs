@@ -338,7 +338,7 @@ public sealed class AccreditationGrainTests : IAsyncLifetime
     public async Task Proxies_are_refused_when_the_assembly_does_not_allow_them()
     {
         var assembly = (await Assembly.GetAsync())!;
-        await Assembly.UpdateRulesAsync(assembly.Year, assembly.TimeZone, assembly.Rules with { ProxiesAllowed = false }, Secretariat);
+        await Assembly.UpdateAsync(new(assembly.Year, assembly.TimeZone, assembly.Rules with { ProxiesAllowed = false }, Details: null), Secretariat);
 
         var error = await Assert.ThrowsAsync<DomainException>(() => Assembly.RecordProxyAsync("lima", "seoul", "", Secretariat));
 
@@ -354,7 +354,7 @@ public sealed class AccreditationGrainTests : IAsyncLifetime
         await Assembly.RecordProxyAsync("lima", "seoul", "", Secretariat);
         var assembly = (await Assembly.GetAsync())!;
 
-        await Assembly.UpdateRulesAsync(assembly.Year, assembly.TimeZone, assembly.Rules with { Quorum = new QuorumRule(1, 3, false) }, Secretariat);
+        await Assembly.UpdateAsync(new(assembly.Year, assembly.TimeZone, assembly.Rules with { Quorum = new QuorumRule(1, 3, false) }, Details: null), Secretariat);
 
         var quorum = await Assembly.GetQuorumAsync();
         Assert.Equal((2, 2, true), (quorum.Present, quorum.Required, quorum.Met));

@@ -10,17 +10,25 @@ namespace WeGoAssembly.Server.Web.Pages.Logistics;
 /// </summary>
 public abstract class LogisticsPage : WebPage
 {
-    /// <summary>The sample assembly, opened when no assembly is named: there is no rpc listing assemblies.</summary>
-    public const string SampleAssembly = "ga-2023";
-
     protected TimeZoneInfo Zone { get; private set; } = TimeZoneInfo.Utc;
 
-    /// <summary>Reads the assembly's time zone (GetAssembly); a refusal is shown as <see cref="WebPage.Error"/>.</summary>
-    protected Task<bool> LoadZoneAsync(string assemblyId) => Try(async () =>
+    /// <summary>The assembly the page works on; null before it is read or when none exists.</summary>
+    protected Assembly? Current { get; private set; }
+
+    protected string AssemblyId => Current?.Id ?? "";
+
+    /// <summary>Reads the assembly the address names (else the default one) and its time zone; false when there is none.</summary>
+    protected async Task<bool> LoadAssemblyAsync(string? named)
     {
-        var assembly = (await Api.Assembly.GetAssembly(new() { AssemblyId = assemblyId }, await Api.Caller(Leaving))).Assembly;
-        Zone = TimeZoneInfo.FindSystemTimeZoneById(assembly.TimeZone);
-    });
+        Current = await ChooseAssemblyAsync(named);
+        if (Current is null)
+            return false;
+        Zone = TimeZoneInfo.FindSystemTimeZoneById(Current.TimeZone);
+        return true;
+    }
+
+    /// <summary>Reads the assembly of a page that is reached through one of its records (a visit) and its time zone.</summary>
+    protected Task<bool> LoadZoneAsync(string assemblyId) => LoadAssemblyAsync(assemblyId);
 
     protected DateTimeOffset Local(Timestamp time) => TimeZoneInfo.ConvertTime(time.ToDateTimeOffset(), Zone);
 
