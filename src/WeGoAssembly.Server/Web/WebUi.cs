@@ -49,6 +49,7 @@ public static class WebUi
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new EmbeddedFileProvider(typeof(App).Assembly, typeof(App).Namespace + ".Assets") });
         app.MapSignInEndpoints();
         app.MapLogisticsDownloads();
+        app.MapDoorScan();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }
