@@ -125,6 +125,7 @@ public static partial class WeGoAssemblyHost
         // The pipeline: the caller's address and the public scheme and host from nginx, gRPC-Web translated to gRPC,
         // then who is calling, then the endpoints of both ports.
         app.UseForwardedHeaders();
+        app.UseStatusPages();
         app.UseRouting();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.UseUnknownRpcAnswer();

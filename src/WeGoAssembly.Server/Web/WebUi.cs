@@ -17,6 +17,7 @@ public static class WebUi
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.LoginPath = "/signin";
+            o.AccessDeniedPath = "/access-denied";
             o.ReturnUrlParameter = "return";
             // The cookie ends with the bearer token it carries (set at sign-in); it is not slid forward.
             o.SlidingExpiration = false;
@@ -24,6 +25,23 @@ public static class WebUi
         services.AddAuthorization();
         services.AddScoped<WebApi>();
         return services;
+    }
+
+    /// <summary>
+    /// A browser asking for a page that does not exist (or getting a status without a body, such as 403) gets a page
+    /// that says so and leads on, not a bare status. Only for requests that want HTML: gRPC, downloads and scripts keep
+    /// their status as it is. Comes before routing, so that the page's route is found when the request runs again.
+    /// </summary>
+    public static void UseStatusPages(this WebApplication app)
+    {
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        app.Use((http, next) =>
+        {
+            if (!http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
+                && http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+                pages.Enabled = false;
+            return next(http);
+        });
     }
 
     /// <summary>The web UI's middleware: language, who is signed in (cookie for pages, bearer for gRPC), antiforgery.</summary>
