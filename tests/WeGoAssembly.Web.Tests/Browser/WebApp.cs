@@ -60,21 +60,22 @@ public sealed class WebApp : IAsyncLifetime
     }
 
     /// <summary>
-    /// Runs <paramref name="steps"/> in a new browser context on <paramref name="screen"/>. Screenshots of each step
+    /// Runs <paramref name="steps"/> in a new browser context on <paramref name="screen"/>, against the shared server or
+    /// <paramref name="server"/>; <paramref name="step"/> names one of several journeys of a test. Screenshots of each step
     /// (<see cref="Journey.StepAsync"/>) and of the page at a failure are written under <see cref="ScreenshotRoot"/>
     /// and their paths printed; afterwards the browser console must hold no error.
     /// </summary>
     public async Task JourneyAsync(ITestOutputHelper output, Screen screen, Func<Journey, Task> steps,
-        [CallerMemberName] string test = "", [CallerFilePath] string testFile = "")
+        [CallerMemberName] string test = "", [CallerFilePath] string testFile = "", WeGoServer? server = null, string? step = null)
     {
-        var folder = Path.Combine(ScreenshotRoot, $"{Path.GetFileNameWithoutExtension(testFile)}.{test}.{screen.Name}");
+        var folder = Path.Combine(ScreenshotRoot, $"{Path.GetFileNameWithoutExtension(testFile)}.{test}.{screen.Name}{(step is null ? "" : "." + step)}");
         if (Directory.Exists(folder))
             Directory.Delete(folder, recursive: true);
         Directory.CreateDirectory(folder);
 
         await using var context = await Browser.NewContextAsync(new()
         {
-            BaseURL = Server.WebAddress.ToString(),
+            BaseURL = (server ?? Server).WebAddress.ToString(),
             ViewportSize = new() { Width = screen.Width, Height = screen.Height },
             IsMobile = screen.IsPhone,
             HasTouch = screen.IsPhone,
