@@ -9,6 +9,7 @@ public sealed class Journey
     private readonly string folder;
     private readonly ITestOutputHelper output;
     private readonly List<string> consoleErrors = [];
+    private readonly List<string> notFound = [];
     private int step;
 
     internal Journey(IPage page, string folder, ITestOutputHelper output)
@@ -22,7 +23,8 @@ public sealed class Journey
         {
             // Chromium asks for /favicon.ico by itself, after the page has loaded, when a page names no icon:
             // its 404 is no fault of the page and arrives at a random moment, so it is left out.
-            if (message.Type == "error" && !message.Location.Contains("/favicon.ico", StringComparison.Ordinal))
+            if (message.Type == "error" && !message.Location.Contains("/favicon.ico", StringComparison.Ordinal)
+                && !notFound.Any(path => message.Location.Contains(path, StringComparison.Ordinal)))
                 Record($"console: {message.Text} ({message.Location})");
         };
         page.PageError += (_, error) => Record($"uncaught: {error}");
@@ -35,6 +37,9 @@ public sealed class Journey
     {
         get { lock (consoleErrors) return [.. consoleErrors]; }
     }
+
+    /// <summary>Declares that <paramref name="path"/> answers 404 on purpose: the browser's console report of it is no fault.</summary>
+    public void ExpectNotFound(string path) => notFound.Add(path);
 
     /// <summary>Opens <paramref name="path"/> (relative to the web address) and waits until the network is idle.</summary>
     public Task<IResponse?> GotoAsync(string path) =>
