@@ -37,7 +37,7 @@ public sealed partial class ParticipantJourneyTests
             await page.GetByLabel("Arrival, local time").FillAsync("2023-09-05T16:40");
             await page.GetByLabel("Please meet me at the airport").CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Save my arrival" }).ClickAsync();
-            await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Saved: KE902 at ICN, 2023-09-05 16:40." })).ToBeVisibleAsync();
+            await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Saved: KE902 at ICN, 2023-09-05 16:40 (Asia/Seoul)." })).ToBeVisibleAsync();
             await journey.StepAsync("ranked-and-arrival");
         });
 

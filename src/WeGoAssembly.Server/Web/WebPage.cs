@@ -48,8 +48,24 @@ public abstract class WebPage : ComponentBase, IDisposable
                 ? (await Api.Assembly.GetAssembly(new() { AssemblyId = named }, await Api.Caller(Leaving))).Assembly
                 : Shared.AssemblyChoice.Default(Assemblies);
         });
+        if (chosen is not null)
+            Zone = ZoneOf(chosen);
         return chosen;
     }
+
+    /// <summary>
+    /// The time zone of the assembly the page works on (<see cref="ChooseAssemblyAsync"/> sets it): every time is shown
+    /// in the venue's zone, with its name, whatever the zone of the device looking at it.
+    /// </summary>
+    protected TimeZoneInfo Zone { get; set; } = TimeZoneInfo.Utc;
+
+    public static TimeZoneInfo ZoneOf(Protos.V1.Assembly assembly) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(assembly.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    protected DateTimeOffset Local(Google.Protobuf.WellKnownTypes.Timestamp time) => TimeZoneInfo.ConvertTime(time.ToDateTimeOffset(), Zone);
+
+    protected string When(Google.Protobuf.WellKnownTypes.Timestamp? time, string format = "yyyy-MM-dd HH:mm") =>
+        time is null ? "" : Local(time).ToString(format, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Re-renders from a live view's callback, which runs outside the renderer's context.</summary>
     protected Task Refresh() => InvokeAsync(StateHasChanged);

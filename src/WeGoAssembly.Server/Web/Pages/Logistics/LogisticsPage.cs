@@ -10,8 +10,6 @@ namespace WeGoAssembly.Server.Web.Pages.Logistics;
 /// </summary>
 public abstract class LogisticsPage : WebPage
 {
-    protected TimeZoneInfo Zone { get; private set; } = TimeZoneInfo.Utc;
-
     /// <summary>The assembly the page works on; null before it is read or when none exists.</summary>
     protected Assembly? Current { get; private set; }
 
@@ -21,18 +19,11 @@ public abstract class LogisticsPage : WebPage
     protected async Task<bool> LoadAssemblyAsync(string? named)
     {
         Current = await ChooseAssemblyAsync(named);
-        if (Current is null)
-            return false;
-        Zone = TimeZoneInfo.FindSystemTimeZoneById(Current.TimeZone);
-        return true;
+        return Current is not null;
     }
 
     /// <summary>Reads the assembly of a page that is reached through one of its records (a visit) and its time zone.</summary>
     protected Task<bool> LoadZoneAsync(string assemblyId) => LoadAssemblyAsync(assemblyId);
-
-    protected DateTimeOffset Local(Timestamp time) => TimeZoneInfo.ConvertTime(time.ToDateTimeOffset(), Zone);
-
-    protected string When(Timestamp? time, string format = "yyyy-MM-dd HH:mm") => time is null ? "" : Local(time).ToString(format, System.Globalization.CultureInfo.InvariantCulture);
 
     protected static string Text(string en, string ko) => Lang.Korean && ko.Length > 0 ? ko : en;
 
