@@ -56,6 +56,40 @@ public abstract class AuthEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Staff_change_their_own_password_only_with_the_current_one()
+    {
+        var admin = await server.SecretariatAsync();
+        await admin.UpsertStaffAccount(Staff("gate.two", "Gate two", UserRole.Logistics), LogisticsPassword);
+        var gate = await server.StaffAsync("gate.two", LogisticsPassword);
+
+        // A wrong current password and a too short new one are refused, each naming its field; the password stays.
+        var wrong = await Assert.ThrowsAsync<RpcException>(() => gate.ChangePassword("not my password", "a brand new password"));
+        Assert.Equal(StatusCode.InvalidArgument, wrong.StatusCode);
+        Assert.Contains("current_password", wrong.Status.Detail);
+        var tooShort = await Assert.ThrowsAsync<RpcException>(() => gate.ChangePassword(LogisticsPassword, "short"));
+        Assert.Equal(StatusCode.InvalidArgument, tooShort.StatusCode);
+        Assert.Contains("new_password is 5 characters long", tooShort.Status.Detail);
+        await server.StaffAsync("gate.two", LogisticsPassword);
+
+        await gate.ChangePassword(LogisticsPassword, "the gate opens at eight");
+
+        var old = await Assert.ThrowsAsync<RpcException>(() => server.StaffAsync("gate.two", LogisticsPassword));
+        Assert.Equal(StatusCode.Unauthenticated, old.StatusCode);
+        var signedIn = await server.StaffAsync("gate.two", "the gate opens at eight");
+        Assert.Equal([UserRole.Logistics], (await admin.ListStaffAccounts(new())).Accounts.Single(a => a.UserName == "gate.two").Roles);
+        var audit = await admin.Unary<ListAuditEventsRequest, ListAuditEventsResponse>("/wego.assembly.v1.AuditService/ListAuditEvents",
+            new() { Filter = new() { ActionPrefix = "staff-account.password-changed" } });
+        var entry = Assert.Single(audit.Events);
+        Assert.Equal(("staff:gate.two", "staff-account/gate.two"), (entry.Actor, entry.Subject));
+        Assert.DoesNotContain("gate opens", entry.Details);
+        Assert.NotNull(signedIn);
+
+        // A participant has no password to change.
+        var participant = await server.ParticipantAsync(await server.IssueAccessCodeAsync(SeoulDelegate));
+        Assert.Equal(StatusCode.PermissionDenied, (await Assert.ThrowsAsync<RpcException>(() => participant.ChangePassword("x", "a brand new password"))).StatusCode);
+    }
+
+    [Fact]
     public async Task A_wrong_password_and_an_unknown_user_get_the_same_UNAUTHENTICATED_message()
     {
         var wrongPassword = await Assert.ThrowsAsync<RpcException>(() => server.Anonymous.SignIn("admin", "not the password at all"));

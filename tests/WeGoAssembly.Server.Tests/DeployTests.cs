@@ -72,7 +72,8 @@ public sealed class DeployTests(PostgresCluster cluster, ITestOutputHelper outpu
         await using var nginx = await NginxFront.StartAsync(site, new NginxFront.NodePorts(5081, 5080), new NginxFront.NodePorts(5083, 5082));
         using var http = nginx.HttpClient();
         // A page that needs signing in sends the browser to the sign-in page on nginx's own scheme, host and port.
-        using var page = await http.GetAsync("/secretariat");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/secretariat") { Headers = { { "Accept", "text/html" } } };
+        using var page = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
         Assert.StartsWith($"{nginx.HttpsAddress.GetLeftPart(UriPartial.Authority)}/signin", page.Headers.Location!.ToString());
         var admin = new SampleApi(new GrpcClient(http));

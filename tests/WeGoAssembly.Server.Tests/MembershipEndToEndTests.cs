@@ -243,6 +243,70 @@ public abstract class MembershipEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Title_venue_and_dates_change_with_the_rules_and_a_bad_change_keeps_everything()
+    {
+        await Api.CreateAssembly(new() { Id = "ga-2026", Title = "GA 2026 (draft)", Year = 2026, TimeZone = "Asia/Seoul" });
+        var rules = new AssemblyRules { Quorum = new() { Numerator = 1, Denominator = 3 } };
+
+        var updated = await Api.UpdateAssemblyRules(new()
+        {
+            AssemblyId = "ga-2026", Year = 2026, TimeZone = "Europe/Istanbul", Rules = rules,
+            Details = new() { Title = "WeGO 7th General Assembly", Venue = "Istanbul Congress Center", StartsOn = "2026-10-05", EndsOn = "2026-10-07" },
+        });
+        Assert.Equal(("WeGO 7th General Assembly", "Istanbul Congress Center", "2026-10-05", "2026-10-07"), (updated.Title, updated.Venue, updated.StartsOn, updated.EndsOn));
+
+        // Without details only the rules change; the title and dates stay.
+        var rulesOnly = await Api.UpdateAssemblyRules(new() { AssemblyId = "ga-2026", Year = 2026, TimeZone = "Europe/Istanbul", Rules = new() });
+        Assert.Equal(("WeGO 7th General Assembly", "2026-10-05"), (rulesOnly.Title, rulesOnly.StartsOn));
+
+        // An empty title and dates in the wrong order are refused, each named, and nothing of the request is stored.
+        var bad = await Assert.ThrowsAsync<RpcException>(() => Api.UpdateAssemblyRules(new()
+        {
+            AssemblyId = "ga-2026", Year = 2026, TimeZone = "Asia/Seoul", Rules = rules,
+            Details = new() { Title = " ", StartsOn = "2026-10-07", EndsOn = "2026-10-05" },
+        }));
+        Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+        Assert.Contains("title", bad.Status.Detail);
+        Assert.Contains("ends_on 2026-10-05 is before starts_on 2026-10-07", bad.Status.Detail);
+        var badDate = await Assert.ThrowsAsync<RpcException>(() => Api.UpdateAssemblyRules(new()
+        {
+            AssemblyId = "ga-2026", Year = 2026, TimeZone = "Asia/Seoul", Details = new() { Title = "GA", StartsOn = "5 Oct 2026" },
+        }));
+        Assert.Equal(StatusCode.InvalidArgument, badDate.StatusCode);
+        Assert.Contains("details.starts_on", badDate.Status.Detail);
+
+        await RestartAsync();
+        var stored = await Api.GetAssembly("ga-2026");
+        Assert.Equal(("WeGO 7th General Assembly", "Istanbul Congress Center", "Europe/Istanbul", "2026-10-07"), (stored.Title, stored.Venue, stored.TimeZone, stored.EndsOn));
+    }
+
+    [Fact]
+    public async Task Staff_list_every_assembly_in_id_order_page_by_page()
+    {
+        foreach (var id in new[] { "ga-2031", "ga-2029", "ga-2030" })
+            await Api.CreateAssembly(new() { Id = id, Title = $"GA {id[3..]}", Year = int.Parse(id[3..]), TimeZone = "Asia/Seoul" });
+
+        var first = await Api.ListAssemblies(new() { PageSize = 2 });
+        var rest = await Api.ListAssemblies(new() { PageSize = 2, PageToken = first.NextPageToken });
+        var ids = first.Assemblies.Concat(rest.Assemblies).Select(a => a.Id).ToList();
+
+        Assert.Equal(["ga-2023", "ga-2029"], first.Assemblies.Select(a => a.Id));   // the sample is there too
+        Assert.Equal(["ga-2023", "ga-2029", "ga-2030", "ga-2031"], ids);
+        Assert.Equal("", rest.NextPageToken);
+        Assert.True(first.Assemblies[0].Sample);
+        Assert.Equal("GA 2029", first.Assemblies[1].Title);
+
+        // Renamed: the list shows the new title at once (it reads the projection the grain writes with its state).
+        await Api.UpdateAssemblyRules(new() { AssemblyId = "ga-2030", Year = 2030, TimeZone = "Asia/Seoul", Details = new() { Title = "WeGO 9th General Assembly" } });
+        Assert.Equal("WeGO 9th General Assembly", (await Api.ListAssemblies(new())).Assemblies.Single(a => a.Id == "ga-2030").Title);
+
+        var badToken = await Assert.ThrowsAsync<RpcException>(() => Api.ListAssemblies(new() { PageToken = "not a token" }));
+        Assert.Equal(StatusCode.InvalidArgument, badToken.StatusCode);
+        var badSize = await Assert.ThrowsAsync<RpcException>(() => Api.ListAssemblies(new() { PageSize = 501 }));
+        Assert.Equal(StatusCode.InvalidArgument, badSize.StatusCode);
+    }
+
+    [Fact]
     public async Task Unknown_assemblies_are_NOT_FOUND_and_bad_dates_INVALID_ARGUMENT()
     {
         Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => Api.GetAssembly("ga-1999"))).StatusCode);

@@ -79,6 +79,9 @@ public sealed record RoleMatrixRow(string Method, Func<MatrixContext, Task<IMess
 /// <summary>The table itself: every served rpc × every caller.</summary>
 public static class RoleMatrix
 {
+    /// <summary>The password of the matrix's logistics account.</summary>
+    public const string LogisticsPassword = "matrix logistics password";
+
     private static RoleMatrixRow Row(string method, Access expected, Func<MatrixContext, IMessage> request) =>
         new(method, c => Task.FromResult(request(c)), expected);
 
@@ -162,6 +165,10 @@ public static class RoleMatrix
             Account = AuthEndToEndTests.Staff(c.Unique("staff"), "Matrix staff", UserRole.Logistics), Password = "matrix password 123",
         }),
         Row("AuthService/ListStaffAccounts", Access.SecretariatOnly, _ => new ListStaffAccountsRequest()),
+        // Staff change their own password (here to the same one, so the matrix's accounts keep working).
+        Row("AuthService/ChangePassword", Access.StaffOnly, c => c.Caller == MatrixCaller.Logistics
+            ? new ChangePasswordRequest { CurrentPassword = LogisticsPassword, NewPassword = LogisticsPassword }
+            : new ChangePasswordRequest { CurrentPassword = WeGoServer.AdminPassword, NewPassword = WeGoServer.AdminPassword }),
 
         // MembershipService: everyone signed in reads the register; the secretariat keeps it.
         Row("MembershipService/UpsertMemberCity", Access.SecretariatOnly, c => new UpsertMemberCityRequest
@@ -184,6 +191,7 @@ public static class RoleMatrix
             Assembly = new() { Id = c.Unique("ga"), Title = "Matrix Assembly", Year = 2027, TimeZone = "Asia/Seoul" },
         }),
         Row("AssemblyService/GetAssembly", Access.SignedIn, _ => new GetAssemblyRequest { AssemblyId = "ga-2023" }),
+        Row("AssemblyService/ListAssemblies", Access.StaffOnly, _ => new ListAssembliesRequest()),
         Row("AssemblyService/UpdateAssemblyRules", Access.SecretariatOnly, async c =>
         {
             var current = await c.Secretariat.GetAssembly("ga-2023");   // the same rules again: allowed calls change nothing

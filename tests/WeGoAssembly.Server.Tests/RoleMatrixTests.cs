@@ -195,7 +195,7 @@ public sealed class RoleMatrixTests(RoleMatrixTests.Callers callers) : IClassFix
             apis[MatrixCaller.Anonymous] = Server.Anonymous;
             apis[MatrixCaller.ParticipantOfTheCity] = await Server.ParticipantAsync(await Server.IssueAccessCodeAsync(MatrixContext.City));
             apis[MatrixCaller.ParticipantOfAnotherCity] = await Server.ParticipantAsync(await Server.IssueAccessCodeAsync(MatrixContext.OtherCity));
-            apis[MatrixCaller.Logistics] = await Server.StaffAsync("matrix-logistics", "matrix logistics password");
+            apis[MatrixCaller.Logistics] = await Server.StaffAsync("matrix-logistics", RoleMatrix.LogisticsPassword);
             apis[MatrixCaller.Secretariat] = secretariat;
             ServedMethods = Served(Server.Services);
         }

@@ -83,6 +83,12 @@ public sealed class SampleApi(GrpcClient client, AuthSession? session = null)
     public async Task<Assembly> UpdateAssemblyRules(UpdateAssemblyRulesRequest request) =>
         (await Unary<UpdateAssemblyRulesRequest, UpdateAssemblyRulesResponse>(Assemblies + "UpdateAssemblyRules", request)).Assembly;
 
+    public Task<ListAssembliesResponse> ListAssemblies(ListAssembliesRequest request) =>
+        Unary<ListAssembliesRequest, ListAssembliesResponse>(Assemblies + "ListAssemblies", request);
+
+    public Task<ChangePasswordResponse> ChangePassword(string currentPassword, string newPassword) =>
+        Unary<ChangePasswordRequest, ChangePasswordResponse>(Auth + "ChangePassword", new() { CurrentPassword = currentPassword, NewPassword = newPassword });
+
     public async Task<AuthSession> SignIn(string userName, string password) =>
         (await Unary<SignInRequest, SignInResponse>(Auth + "SignIn", new() { UserName = userName, Password = password })).Session;
 

@@ -104,7 +104,7 @@ public sealed class AuthUseCases(
             || !await grains.GetGrain<IStaffAccountGrain>(userName).ChangePasswordAsync(request.CurrentPassword, request.NewPassword))
         {
             throttle.Failed(context.Peer, userName);
-            throw DomainException.Invalid("current_password", "The current password is wrong; type the password you signed in with.");
+            throw DomainException.Invalid("current_password", "The current password (current_password) is wrong; type the password you signed in with.");
         }
         return new() { ChangedAt = Timestamp.FromDateTimeOffset(clock.GetUtcNow()) };
     }

@@ -21,11 +21,28 @@ public static class WebUi
             o.ReturnUrlParameter = "return";
             // The cookie ends with the bearer token it carries (set at sign-in); it is not slid forward.
             o.SlidingExpiration = false;
+            // A browser navigating is sent to sign in (or told it is not for its role); a script's request is answered
+            // with the status, which it can act on, rather than with a redirect to a page.
+            o.Events.OnRedirectToLogin = c => RedirectOrAnswer(c, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = c => RedirectOrAnswer(c, StatusCodes.Status403Forbidden);
         });
         services.AddAuthorization();
         services.AddScoped<WebApi>();
         return services;
     }
+
+    private static Task RedirectOrAnswer(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (WantsPage(context.Request))
+            context.Response.Redirect(context.RedirectUri);
+        else
+            context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Whether the request is a browser asking for a page (rather than a script asking for data).</summary>
+    private static bool WantsPage(HttpRequest request) =>
+        request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// A browser asking for a page that does not exist (or getting a status without a body, such as 403) gets a page
@@ -37,7 +54,7 @@ public static class WebUi
         app.UseStatusCodePagesWithReExecute("/status/{0}");
         app.Use((http, next) =>
         {
-            if (!http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
+            if (!WantsPage(http.Request)
                 && http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
                 pages.Enabled = false;
             return next(http);
