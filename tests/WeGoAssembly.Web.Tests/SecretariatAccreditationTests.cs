@@ -67,30 +67,30 @@ public sealed class SecretariatAccreditationTests(WebApp web, ITestOutputHelper 
             var proxies = page.GetByRole(AriaRole.Region, new() { Name = "Proxies" });
             await Expect(proxies).ToContainTextAsync("No proxy in force.");
 
-            await page.GetByLabel("Member city giving its vote (id)").FillAsync("lima");
-            await page.GetByLabel("Member city holding it (id)").FillAsync("seoul");
+            await page.GetByLabel("Member city giving its vote").SelectOptionAsync(new SelectOptionValue { Label = "Lima" });
+            await page.GetByLabel("Member city holding it").SelectOptionAsync(new SelectOptionValue { Label = "Seoul · 서울" });
             await page.GetByLabel("Reference (letter, e-mail)").FillAsync("Letter of the Mayor of Lima, 5 Sept 2023");
             await page.GetByRole(AriaRole.Button, new() { Name = "Record proxy" }).ClickAsync();
-            await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Proxy recorded: lima → seoul");
+            await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Proxy recorded: Lima → Seoul · 서울");
             var row = proxies.Locator("tbody tr");
             await Expect(row).ToHaveCountAsync(1);
             await Expect(row).ToContainTextAsync("Letter of the Mayor of Lima, 5 Sept 2023");
             await journey.StepAsync("proxy-recorded");
 
             // Lima gave its vote away, so it cannot hold Busan's: no chains. The page says why and stores nothing.
-            await page.GetByLabel("Member city giving its vote (id)").FillAsync("busan");
-            await page.GetByLabel("Member city holding it (id)").FillAsync("lima");
+            await page.GetByLabel("Member city giving its vote").SelectOptionAsync(new SelectOptionValue { Label = "Busan · 부산" });
+            await page.GetByLabel("Member city holding it").SelectOptionAsync(new SelectOptionValue { Label = "Lima" });
             await page.GetByRole(AriaRole.Button, new() { Name = "Record proxy" }).ClickAsync();
             var problem = page.GetByRole(AriaRole.Alert);
-            await Expect(problem).ToContainTextAsync("lima");
+            await Expect(problem).ToContainTextAsync("lima");   // the service's reason names the city by its id
             await Expect(problem).ToContainTextAsync("proxy");
             await Expect(row).ToHaveCountAsync(1);
             Assert.Null((await secretariat.GetDelegation(ga, "busan")).ProxyGiven);
             await journey.StepAsync("chain-refused");
 
             await page.GetByLabel("Why a proxy ends (kept in the audit log; optional)").FillAsync("Lima's delegate arrived on the second day");
-            await proxies.GetByRole(AriaRole.Button, new() { Name = "Revoke the proxy of lima" }).ClickAsync();
-            await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Proxy of lima revoked");
+            await proxies.GetByRole(AriaRole.Button, new() { Name = "Revoke the proxy of Lima" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Proxy of Lima revoked");
             await Expect(proxies).ToContainTextAsync("No proxy in force.");
             Assert.Empty((await secretariat.GetDelegation(ga, "seoul")).ProxiesHeld);
             var revoked = (await secretariat.ListAuditEvents(new() { Filter = new() { ActionPrefix = "proxy.revoked", SubjectPrefix = $"proxy/{ga}/" } })).Events;

@@ -116,7 +116,7 @@ public sealed class DelegationGrain(
         {
             if (state.State.Letter is null)
                 throw new DomainException(DomainErrorKind.StateConflict,
-                    $"The delegation of {participant.MemberCityId} has no credentials letter on file; submit it with SubmitCredentials before approving {participant.DisplayName}.");
+                    $"The delegation of {participant.MemberCityId} has no credentials letter on file; upload the letter before approving {participant.DisplayName}.");
             if (participant.Status is AccreditationStatus.Approved or AccreditationStatus.BadgeIssued)
                 return participant;   // approved already: nothing changes
             if (DelegationRules.CheckPlace(state.State.Participants.Select(p => p.Participant), participant.Role, participant.HeadOfDelegation, exceptId: participant.Id) is { } refused)
@@ -154,7 +154,7 @@ public sealed class DelegationGrain(
         var participant = current.Participant;
         if (participant.Status is AccreditationStatus.Submitted or AccreditationStatus.Rejected)
             throw new DomainException(DomainErrorKind.StateConflict, participant.Status == AccreditationStatus.Submitted
-                ? $"{participant.DisplayName} ({participant.Id}) is not approved yet; approve the accreditation with ReviewAccreditation first."
+                ? $"{participant.DisplayName} ({participant.Id}) is not approved yet; approve the accreditation first."
                 : $"The accreditation of {participant.DisplayName} ({participant.Id}) was rejected ({participant.RejectionReason}); a badge needs an approval.");
 
         var number = participant.BadgeNumber.Length > 0 ? participant.BadgeNumber : await AssemblyGrain.AllocateBadgeNumberAsync(actor);

@@ -193,7 +193,7 @@ public sealed class SiteVisitPlanGrain(
         if (move.OverrideCapacity && reason.Length == 0)
             throw DomainException.Invalid("reason", "override_capacity needs a reason for the audit log.");
         if (state.State.LastRun is null)
-            throw new DomainException(DomainErrorKind.StateConflict, $"The assignment of {AssemblyId} has not run yet; run it with RunAssignment before moving participants.");
+            throw new DomainException(DomainErrorKind.StateConflict, $"The assignment of {AssemblyId} has not run yet; run the assignment before moving participants.");
         var known = await VisitsAsync();
         foreach (var id in new[] { from, to }.OfType<string>())
             if (!known.ContainsKey(id))
@@ -296,7 +296,7 @@ public sealed class SiteVisitPlanGrain(
         var delegation = await GrainFactory.GetGrain<IDelegationGrain>(ParticipantIds.DelegationKey(AssemblyId, memberCityId)).GetAsync();
         return delegation.Participants.FirstOrDefault(p => p.Id == participantId)
             ?? throw new DomainException(DomainErrorKind.StateConflict,
-                $"{participantId} is not a registered participant of the delegation of {memberCityId} to {AssemblyId}; register them with RegisterParticipant first.");
+                $"{participantId} is not a registered participant of the delegation of {memberCityId} to {AssemblyId}; register them in the delegation first.");
     }
 
     // The member city is the middle part of a participant id; anything else is its own "delegation" for the tie-break.

@@ -20,7 +20,7 @@ public static class ProxyRules
         if (grantor == holder)
             return DomainException.Invalid("holder_member_city_id", $"A member cannot give its proxy to itself ({grantor}); name another member as holder.");
         if (!rules.ProxiesAllowed)
-            return Refused("This assembly's rules do not allow proxies; the secretariat can allow them with UpdateAssemblyRules.");
+            return Refused("This assembly's rules do not allow proxies; the secretariat can allow them in the assembly's rules.");
         if (!grantorEligibility.Eligible)
             return Refused($"{grantor} cannot give a proxy: it is not voting-eligible. {grantorEligibility.Reason}");
         if (!holderEligibility.Eligible)

@@ -60,7 +60,7 @@ public sealed class AgendaGrain([PersistentState("agenda")] IPersistentState<Aud
                 throw new DomainException(DomainErrorKind.StateConflict, $"A ballot is open on item {current.Number}; close it before changing the item's status.");
             if (status is not (AgendaItemStatus.UnderDiscussion or AgendaItemStatus.Closed) || status < current.Status)
                 throw new DomainException(DomainErrorKind.StateConflict,
-                    $"Item {current.Number} is {current.Status}; its status may only move forward to under discussion or closed (voting is set by OpenBallot).");
+                    $"Item {current.Number} is {current.Status}; its status may only move forward to under discussion or closed (voting is set when a ballot on it opens).");
         }
         var next = current with
         {

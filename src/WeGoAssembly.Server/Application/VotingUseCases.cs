@@ -55,7 +55,7 @@ public sealed class VotingUseCases(IGrainFactory grains, VotingHub hub, Particip
     {
         var caller = context.Require(Role.Participant);
         var participant = caller.Participant
-            ?? throw new RpcException(new Status(StatusCode.PermissionDenied, "CastVote is for a participant signed in with their access code."));
+            ?? throw new RpcException(new Status(StatusCode.PermissionDenied, "Only a participant signed in with their access code can vote."));
         var ballot = Ballot(request.BallotId);
         var memberCityId = RequestChecks.Id("member_city_id", request.MemberCityId);
         var key = request.IdempotencyKey ?? "";

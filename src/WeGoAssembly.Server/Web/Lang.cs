@@ -18,10 +18,14 @@ public static class Lang
 
     public static string T(string english, string korean) => Korean ? korean : english;
 
-    /// <summary>What a failed call means for the person in front of the screen, then the server's precise reason.</summary>
-    public static string Explain(RpcException e) => e.StatusCode switch
+    /// <summary>
+    /// What a failed call means for the person in front of the screen, then the server's precise reason; for an ended
+    /// sign-in only the first, since the reason speaks of bearer tokens, which a person on a page never handles.
+    /// </summary>
+    public static string Explain(RpcException e) => e.StatusCode == StatusCode.Unauthenticated
+        ? T("Your sign-in has ended or is not valid; sign in again.", "로그인이 만료되었거나 유효하지 않습니다. 다시 로그인하세요.")
+        : e.StatusCode switch
     {
-        StatusCode.Unauthenticated => T("Your sign-in has ended or is not valid; sign in again. ", "로그인이 만료되었거나 유효하지 않습니다. 다시 로그인하세요. "),
         StatusCode.PermissionDenied => T("Not allowed: ", "허용되지 않음: "),
         StatusCode.InvalidArgument => T("Please correct: ", "다음을 고쳐 주세요: "),
         StatusCode.NotFound => T("Not found: ", "찾을 수 없음: "),

@@ -53,6 +53,23 @@ public abstract class WebPage : ComponentBase, IDisposable
         return chosen;
     }
 
+    /// <summary>The active member cities, by name: for choosing a city and for naming one where the data has its id.</summary>
+    protected async Task<IReadOnlyList<Protos.V1.MemberCity>> MemberCitiesAsync()
+    {
+        var all = new List<Protos.V1.MemberCity>();
+        await Try(async () =>
+        {
+            var token = "";
+            do
+            {
+                var page = await Api.Membership.ListMemberCities(new() { PageSize = 500, PageToken = token }, await Api.Caller(Leaving));
+                all.AddRange(page.MemberCities);
+                token = page.NextPageToken;
+            } while (token.Length > 0);
+        });
+        return [.. all.Where(c => c.Status == Protos.V1.MemberStatus.Active).OrderBy(c => c.NameEn, StringComparer.CurrentCulture)];
+    }
+
     /// <summary>
     /// The time zone of the assembly the page works on (<see cref="ChooseAssemblyAsync"/> sets it): every time is shown
     /// in the venue's zone, with its name, whatever the zone of the device looking at it.

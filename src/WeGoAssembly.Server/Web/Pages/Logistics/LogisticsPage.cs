@@ -22,8 +22,24 @@ public abstract class LogisticsPage : WebPage
         return Current is not null;
     }
 
-    /// <summary>Reads the assembly of a page that is reached through one of its records (a visit) and its time zone.</summary>
-    protected Task<bool> LoadZoneAsync(string assemblyId) => LoadAssemblyAsync(assemblyId);
+    /// <summary>
+    /// Reads the assembly of a page that is reached through one of its records (a visit), its time zone, and the
+    /// member cities, so that people are shown with their city's name.
+    /// </summary>
+    protected async Task<bool> LoadZoneAsync(string assemblyId)
+    {
+        cities = (await MemberCitiesAsync()).ToDictionary(c => c.Id, CityNames.Of);
+        return await LoadAssemblyAsync(assemblyId);
+    }
+
+    private Dictionary<string, string> cities = [];
+
+    /// <summary>A member city's name (after <see cref="LoadZoneAsync"/>); its id while the names are not read.</summary>
+    protected string City(string id) => cities.GetValueOrDefault(id, id);
+
+    /// <summary>A vehicle as drivers and staff know it: its label ("Bus 1, 12가 3456"), else its id.</summary>
+    protected static string VehicleName(SiteVisit? visit, string vehicleId) =>
+        visit?.Vehicles.FirstOrDefault(v => v.Id == vehicleId) is { Label.Length: > 0 } v ? v.Label : vehicleId;
 
     protected static string Text(string en, string ko) => Lang.Korean && ko.Length > 0 ? ko : en;
 
