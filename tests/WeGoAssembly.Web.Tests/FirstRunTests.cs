@@ -50,7 +50,7 @@ public sealed class FirstRunTests(WebApp web, ITestOutputHelper output) : IAsync
         await Journey(Screen.Desktop, "administrator", async journey =>
         {
             var page = journey.Page;
-            await SignInStaffAsync(journey, WeGoServer.AdminUserName, WeGoServer.AdminPassword);
+            await SecretariatBallotTests.SignInStaffAsync(journey, WeGoServer.AdminUserName, WeGoServer.AdminPassword);
             await Expect(page.Locator(".first-run")).ToContainTextAsync("Create the assembly");
             await journey.StepAsync("first-run");
 
@@ -103,7 +103,7 @@ public sealed class FirstRunTests(WebApp web, ITestOutputHelper output) : IAsync
         await Journey(Screen.Desktop, "registration", async journey =>
         {
             var page = journey.Page;
-            await SignInStaffAsync(journey, "kim.desk", ClerkPassword);
+            await SecretariatBallotTests.SignInStaffAsync(journey, "kim.desk", ClerkPassword);
             await journey.GotoAsync("/secretariat/delegation");
             await journey.LiveAsync();
             await page.GetByLabel("Member city").SelectOptionAsync(new SelectOptionValue { Label = "Seoul · 서울" });
@@ -153,7 +153,7 @@ public sealed class FirstRunTests(WebApp web, ITestOutputHelper output) : IAsync
         await Journey(Screen.Phone, "door", async journey =>
         {
             var page = journey.Page;
-            await SignInStaffAsync(journey, "kim.desk", ClerkPassword);
+            await SecretariatBallotTests.SignInStaffAsync(journey, "kim.desk", ClerkPassword);
             await journey.GotoAsync("/door");
             await journey.LiveAsync();
             await Expect(page.Locator(".quorum-text")).ToContainTextAsync("0 present of 1 eligible; 1 required");
@@ -180,7 +180,7 @@ public sealed class FirstRunTests(WebApp web, ITestOutputHelper output) : IAsync
         await Journey(Screen.Desktop, "ballot", async journey =>
         {
             var page = journey.Page;
-            await SignInStaffAsync(journey, "kim.desk", ClerkPassword);
+            await SecretariatBallotTests.SignInStaffAsync(journey, "kim.desk", ClerkPassword);
             await journey.GotoAsync("/secretariat/agenda");
             await journey.LiveAsync();
             await page.GetByLabel("Number").FillAsync("3");
@@ -231,13 +231,4 @@ public sealed class FirstRunTests(WebApp web, ITestOutputHelper output) : IAsync
 
     private Task Journey(Screen screen, string step, Func<Journey, Task> steps) =>
         web.JourneyAsync(output, screen, steps, nameof(A_secretariat_runs_an_assembly_from_an_empty_database_in_the_browser), server: server, step: step);
-
-    private static async Task SignInStaffAsync(Journey journey, string userName, string password)
-    {
-        await journey.GotoAsync("/signin");
-        await journey.Page.GetByLabel("User name").FillAsync(userName);
-        await journey.Page.GetByLabel("Password").FillAsync(password);
-        await journey.Page.Locator("#staff-heading + form button[type=submit]").ClickAsync();
-        await Expect(journey.Page.Locator("h1")).ToHaveTextAsync("Secretariat desk");
-    }
 }

@@ -114,11 +114,11 @@ public sealed class SecretariatBallotTests(WebApp web, ITestOutputHelper output)
             await journey.StepAsync("ballots-korean");
         });
 
-    internal static async Task SignInStaffAsync(Journey journey)
+    internal static async Task SignInStaffAsync(Journey journey, string userName = WeGoServer.AdminUserName, string password = WeGoServer.AdminPassword)
     {
         await journey.GotoAsync("/signin");
-        await journey.Page.GetByLabel("User name").FillAsync(WeGoServer.AdminUserName);
-        await journey.Page.GetByLabel("Password").FillAsync(WeGoServer.AdminPassword);
+        await journey.Page.GetByLabel("User name").FillAsync(userName);
+        await journey.Page.GetByLabel("Password").FillAsync(password);
         await journey.Page.Locator("#staff-heading + form button[type=submit]").ClickAsync();
         await Expect(journey.Page.Locator("h1")).ToHaveTextAsync("Secretariat desk");
     }
