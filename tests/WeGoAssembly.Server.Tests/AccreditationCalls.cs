@@ -33,11 +33,11 @@ public static class AccreditationCalls
     public static Task<IssueBadgeResponse> IssueBadge(this SampleApi api, string participantId) =>
         api.Unary<IssueBadgeRequest, IssueBadgeResponse>(Service + "IssueBadge", new() { ParticipantId = participantId });
 
-    public static Task<CheckInResponse> CheckIn(this SampleApi api, string badgeCode) =>
-        api.Unary<CheckInRequest, CheckInResponse>(Service + "CheckIn", new() { BadgeCode = badgeCode });
+    public static Task<CheckInResponse> CheckIn(this SampleApi api, string badgeCode, string door = "") =>
+        api.Unary<CheckInRequest, CheckInResponse>(Service + "CheckIn", new() { BadgeCode = badgeCode, AssemblyId = door });
 
-    public static Task<CheckOutResponse> CheckOut(this SampleApi api, string badgeCode) =>
-        api.Unary<CheckOutRequest, CheckOutResponse>(Service + "CheckOut", new() { BadgeCode = badgeCode });
+    public static Task<CheckOutResponse> CheckOut(this SampleApi api, string badgeCode, string door = "") =>
+        api.Unary<CheckOutRequest, CheckOutResponse>(Service + "CheckOut", new() { BadgeCode = badgeCode, AssemblyId = door });
 
     public static async Task<Proxy> RecordProxy(this SampleApi api, string assemblyId, string grantor, string holder, string reference = "") =>
         (await api.Unary<RecordProxyRequest, RecordProxyResponse>(Service + "RecordProxy",

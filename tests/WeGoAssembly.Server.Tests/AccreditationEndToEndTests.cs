@@ -283,6 +283,25 @@ public abstract class AccreditationEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_door_of_one_assembly_refuses_a_badge_of_another_and_changes_nothing()
+    {
+        var badge = await secretariat.BadgedAsync(Ega, "seoul");
+
+        var otherDoorIn = await Assert.ThrowsAsync<RpcException>(() => door.CheckIn(badge.QrSecret, door: "ga-2023"));
+        var otherDoorOut = await Assert.ThrowsAsync<RpcException>(() => door.CheckOut(badge.QrSecret, door: "ga-2023"));
+        var badDoor = await Assert.ThrowsAsync<RpcException>(() => door.CheckIn(badge.QrSecret, door: "Not An Id"));
+
+        Assert.Equal((StatusCode.FailedPrecondition, StatusCode.FailedPrecondition), (otherDoorIn.StatusCode, otherDoorOut.StatusCode));
+        Assert.Contains($"This badge is for another assembly (\"{Ega}\"), not \"ga-2023\"; nothing was changed.", otherDoorIn.Status.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, badDoor.StatusCode);
+        Assert.Equal(0, (await QuorumAsync()).Present);
+        Assert.Equal(PresenceStatus.NotArrived, (await secretariat.GetDelegation(Ega, "seoul")).Participants.Single().Presence);
+
+        Assert.True((await door.CheckIn(badge.QrSecret, door: Ega)).Changed);
+        Assert.Equal(1, (await QuorumAsync()).Present);
+    }
+
+    [Fact]
     public async Task A_participant_issues_their_own_badge_once_approved_but_never_another_persons()
     {
         var printed = await secretariat.BadgedAsync(Ega, "seoul");

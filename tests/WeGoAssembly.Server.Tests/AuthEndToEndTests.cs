@@ -65,7 +65,7 @@ public abstract class AuthEndToEndTests : IAsyncLifetime
         // A wrong current password and a too short new one are refused, each naming its field; the password stays.
         var wrong = await Assert.ThrowsAsync<RpcException>(() => gate.ChangePassword("not my password", "a brand new password"));
         Assert.Equal(StatusCode.InvalidArgument, wrong.StatusCode);
-        Assert.Contains("current_password", wrong.Status.Detail);
+        Assert.Contains("The current password is wrong", wrong.Status.Detail);
         var tooShort = await Assert.ThrowsAsync<RpcException>(() => gate.ChangePassword(LogisticsPassword, "short"));
         Assert.Equal(StatusCode.InvalidArgument, tooShort.StatusCode);
         Assert.Contains("new_password is 5 characters long", tooShort.Status.Detail);

@@ -1,5 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using WeGoAssembly.Storage;
 using WeGoAssembly.Protos.V1;
 using WeGoAssembly.Testing;
 
@@ -304,6 +306,22 @@ public abstract class MembershipEndToEndTests : IAsyncLifetime
         Assert.Equal(StatusCode.InvalidArgument, badToken.StatusCode);
         var badSize = await Assert.ThrowsAsync<RpcException>(() => Api.ListAssemblies(new() { PageSize = 501 }));
         Assert.Equal(StatusCode.InvalidArgument, badSize.StatusCode);
+    }
+
+    [Fact]
+    public async Task Assemblies_stored_before_they_were_listed_are_listed_after_the_upgrade()
+    {
+        await Api.CreateAssembly(new() { Id = "ga-2019", Title = "WeGO 4th General Assembly", Year = 2019, TimeZone = "Asia/Seoul" });
+        // The database as the version before left it: no projection rows for assemblies, script 019 not yet applied.
+        await using (var connection = await server.Services.GetRequiredService<IDbConnectionFactory>().OpenAsync())
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM projection WHERE kind = 'assembly'; DELETE FROM schema_version WHERE version = 19";
+            await command.ExecuteNonQueryAsync();
+        }
+        await RestartAsync();
+
+        Assert.Contains("ga-2019", (await Api.ListAssemblies(new())).Assemblies.Select(a => a.Id));
     }
 
     [Fact]

@@ -88,10 +88,11 @@ public sealed class SecretariatBallotTests(WebApp web, ITestOutputHelper output)
             await Expect(page.Locator(".tally-text")).ToContainTextAsync("Yes 2");
             await Expect(page.Locator(".tally-text")).ToContainTextAsync("No 1");
 
-            await page.GetByRole(AriaRole.Button, new() { Name = "Close and count" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Close and count", Exact = true }).ClickAsync();
             // Closing cannot be undone, so it asks first; cancelling keeps the ballot open.
             await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
-            await page.GetByRole(AriaRole.Button, new() { Name = "Close and count" }).ClickAsync();
+            await Expect(page.Locator(".confirm")).ToBeHiddenAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Close and count", Exact = true }).ClickAsync();
             await Expect(page.Locator(".confirm")).ToContainTextAsync("have not voted");
             await journey.StepAsync("confirm-close");
             await page.GetByRole(AriaRole.Button, new() { Name = "Yes, close and count" }).ClickAsync();

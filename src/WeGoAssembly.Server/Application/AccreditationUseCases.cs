@@ -76,7 +76,7 @@ public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegist
     public async Task<CheckInResponse> CheckIn(CheckInRequest request, CallContext context)
     {
         var caller = context.Require(Role.Secretariat, Role.Logistics);
-        var (holder, key) = await BadgeAsync(request.BadgeCode);
+        var (holder, key) = await BadgeAsync(request.BadgeCode, request.AssemblyId);
         var change = await Delegation(holder.AssemblyId, holder.MemberCityId).CheckInAsync(holder.ParticipantId, key, caller.Actor);
         return new() { Participant = change.Participant.ToProto(), Changed = change.Changed };
     }
@@ -84,7 +84,7 @@ public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegist
     public async Task<CheckOutResponse> CheckOut(CheckOutRequest request, CallContext context)
     {
         var caller = context.Require(Role.Secretariat, Role.Logistics);
-        var (holder, key) = await BadgeAsync(request.BadgeCode);
+        var (holder, key) = await BadgeAsync(request.BadgeCode, request.AssemblyId);
         var change = await Delegation(holder.AssemblyId, holder.MemberCityId).CheckOutAsync(holder.ParticipantId, key, caller.Actor);
         return new() { Participant = change.Participant.ToProto(), Changed = change.Changed };
     }
@@ -167,7 +167,8 @@ public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegist
     }
 
     /// <summary>The holder of a scanned badge code and the key it is stored under; NOT_FOUND for a code never issued.</summary>
-    private async Task<(BadgeHolder Holder, string Key)> BadgeAsync(string badgeCode)
+    /// <summary>The badge's holder; with <paramref name="door"/>, only a badge of that assembly (a door admits to one).</summary>
+    private async Task<(BadgeHolder Holder, string Key)> BadgeAsync(string badgeCode, string door = "")
     {
         var code = badgeCode.Trim();
         if (code.Length == 0)
@@ -177,6 +178,9 @@ public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegist
         var key = BadgeSecrets.KeyOf(code);
         var holder = await grains.GetGrain<IBadgeGrain>(key).GetAsync()
             ?? throw DomainException.NotFound("Unknown badge: this QR code was never issued here (or was misread); scan again, or send the person to the accreditation desk.");
+        if (door.Length > 0 && holder.AssemblyId != RequestChecks.Id("assembly_id", door))
+            throw new DomainException(DomainErrorKind.StateConflict,
+                $"This badge is for another assembly (\"{holder.AssemblyId}\"), not \"{door}\"; nothing was changed. Send the person to the accreditation desk.");
         return (holder, key);
     }
 }

@@ -98,14 +98,15 @@ public sealed class AuthUseCases(
     {
         var caller = context.Require(Role.Secretariat, Role.Logistics);
         var userName = caller.Actor["staff:".Length..];
-        // A stolen session must not become a stolen account by guessing: wrong current passwords count as failed sign-ins.
-        throttle.Check(context.Peer, userName);
+        // A stolen session must not become a stolen account by guessing: wrong current passwords back off per account.
+        throttle.CheckAccount(userName);
         if (request.CurrentPassword.Length is 0 or > StaffAccountRules.MaxPasswordLength
             || !await grains.GetGrain<IStaffAccountGrain>(userName).ChangePasswordAsync(request.CurrentPassword, request.NewPassword))
         {
-            throttle.Failed(context.Peer, userName);
-            throw DomainException.Invalid("current_password", "The current password (current_password) is wrong; type the password you signed in with.");
+            throttle.FailedAccount(userName);
+            throw DomainException.Invalid("current_password", "The current password is wrong; type the password you signed in with.");
         }
+        throttle.SucceededAccount(userName);
         return new() { ChangedAt = Timestamp.FromDateTimeOffset(clock.GetUtcNow()) };
     }
 

@@ -90,6 +90,20 @@ public sealed class SignInThrottle(AuthOptions options, TimeProvider clock)
             credentials.Succeeded(userName + "|" + ClientAddress(peer));
     }
 
+    /// <summary>
+    /// For a signed-in staff member confirming their current password (ChangePassword): failures count per account,
+    /// whatever the address, since the one guessing holds that account's session; web pages share one peer name.
+    /// </summary>
+    public void CheckAccount(string userName)
+    {
+        if (credentials.Blocked(userName + "|session") is { } wait)
+            throw Exhausted("Too many wrong current passwords for this account", wait);
+    }
+
+    public void FailedAccount(string userName) => credentials.Failed(userName + "|session");
+
+    public void SucceededAccount(string userName) => credentials.Succeeded(userName + "|session");
+
     /// <summary>The address without the port: "ipv4:10.0.0.7:50312" → "ipv4:10.0.0.7" (every connection of a client counts together).</summary>
     public static string ClientAddress(string peer)
     {

@@ -28,8 +28,6 @@ public static class SampleData
         var assembly = grains.GetGrain<IAssemblyGrain>(AssemblyId);
         if (await assembly.GetAsync() is not null)
         {
-            // Refreshes its projection row, which lists assemblies: a database seeded before assemblies had one lacks it.
-            await assembly.ReplayOutboxAsync();
             await SeedSiteVisitsAsync(grains);
             return;
         }

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
+using WeGoAssembly.Contracts.Auth;
+using WeGoAssembly.Server.Auth;
 using ZXing;
 using ZXing.Common;
 
@@ -15,8 +17,14 @@ public static class DoorScan
     public const int MaxPixels = 1920 * 1080;
 
     public static void MapDoorScan(this WebApplication app) =>
-        app.MapPost("/door/read-qr", async (HttpContext http, int width, int height) =>
+        app.MapPost("/door/read-qr", async (HttpContext http, AccessCheck access, int width, int height, bool? thorough) =>
         {
+            // The same check as every screen's: a disabled account is refused at once, not when its cookie ends.
+            var caller = await access.ContextAsync(WebUser.From(http.User).Token, WebSignIn.Peer(http), http.RequestAborted);
+            if (caller.Identity is null)
+                return Results.StatusCode(StatusCodes.Status401Unauthorized);
+            if (!caller.Identity.Roles.Overlaps([Role.Secretariat, Role.Logistics]))
+                return Results.StatusCode(StatusCodes.Status403Forbidden);
             if (width is < 21 or > 4096 || height is < 21 or > 4096 || (long)width * height > MaxPixels)
                 return Results.Text($"width × height must be from 21 × 21 to {MaxPixels:N0} pixels.", statusCode: StatusCodes.Status400BadRequest);
             var grey = new byte[width * height];
@@ -25,15 +33,18 @@ public static class DoorScan
                 read += n;
             if (read != grey.Length || await http.Request.Body.ReadAsync(new byte[1], http.RequestAborted) != 0)
                 return Results.Text($"The body must hold exactly width × height = {grey.Length:N0} bytes.", statusCode: StatusCodes.Status400BadRequest);
-            return Results.Json(new { text = Read(grey, width, height) });
+            return Results.Json(new { text = Read(grey, width, height, thorough == true) });
         }).RequireAuthorization(new AuthorizeAttribute { Roles = "Logistics,Secretariat" });
 
-    /// <summary>The text of the QR code in the image, or null when none can be read.</summary>
-    public static string? Read(byte[] grey, int width, int height)
+    /// <summary>
+    /// The text of the QR code in the image, or null when none can be read. <paramref name="thorough"/> (a photo, read
+    /// once) looks harder; camera frames, several a second per door, do not, to spare the nodes' CPU.
+    /// </summary>
+    public static string? Read(byte[] grey, int width, int height, bool thorough)
     {
         var reader = new BarcodeReaderGeneric
         {
-            Options = new DecodingOptions { PossibleFormats = [BarcodeFormat.QR_CODE], TryHarder = true },
+            Options = new DecodingOptions { PossibleFormats = [BarcodeFormat.QR_CODE], TryHarder = thorough },
         };
         return reader.Decode(new RGBLuminanceSource(grey, width, height, RGBLuminanceSource.BitmapFormat.Gray8))?.Text;
     }

@@ -87,10 +87,16 @@ public abstract class WebPage : ComponentBase, IDisposable
     /// <summary>Re-renders from a live view's callback, which runs outside the renderer's context.</summary>
     protected Task Refresh() => InvokeAsync(StateHasChanged);
 
+    /// <summary>What a page lets go of when the person leaves it (besides its live views, which <see cref="Leaving"/> ends).</summary>
+    protected virtual void OnLeaving()
+    {
+    }
+
     public void Dispose()
     {
         leaving.Cancel();
         leaving.Dispose();
+        OnLeaving();
         GC.SuppressFinalize(this);
     }
 }

@@ -46,15 +46,15 @@ public static class WebUi
 
     /// <summary>
     /// A browser asking for a page that does not exist (or getting a status without a body, such as 403) gets a page
-    /// that says so and leads on, not a bare status. Only for requests that want HTML: gRPC, downloads and scripts keep
-    /// their status as it is. Comes before routing, so that the page's route is found when the request runs again.
+    /// that says so and leads on, not a bare status. Only for a browser's GET of a page: gRPC, downloads, scripts and
+    /// form posts keep their status as it is. Comes before routing, so that the page's route is found when the request runs again.
     /// </summary>
     public static void UseStatusPages(this WebApplication app)
     {
         app.UseStatusCodePagesWithReExecute("/status/{0}");
         app.Use((http, next) =>
         {
-            if (!WantsPage(http.Request)
+            if ((!WantsPage(http.Request) || !HttpMethods.IsGet(http.Request.Method))
                 && http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
                 pages.Enabled = false;
             return next(http);

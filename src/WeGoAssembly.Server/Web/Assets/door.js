@@ -2,14 +2,16 @@
 // page (which checks the person in through the same call as any client). The browser's own BarcodeDetector reads it
 // where there is one (Android, macOS, ChromeOS); elsewhere the server reads the frame's grey levels (/door/read-qr).
 window.wegoDoor = (() => {
-  const maxSide = 960;   // enough for a badge held at arm's length, small enough to send several times a second
+  // Camera frames: enough for a badge held at arm's length, small enough to send several times a second. A photo is
+  // read once, larger and more thoroughly.
+  const frameSide = 640, photoSide = 1280;
   let detector = null;
   if ('BarcodeDetector' in window) {
     try { detector = new BarcodeDetector({ formats: ['qr_code'] }); } catch { detector = null; }
   }
   let stream = null, timer = null, page = null, lastText = '', lastAt = 0;
 
-  function draw(source, width, height) {
+  function draw(source, width, height, maxSide) {
     const scale = Math.min(1, maxSide / Math.max(width, height));
     const canvas = document.createElement('canvas');
     canvas.width = Math.max(1, Math.round(width * scale));
@@ -19,8 +21,11 @@ window.wegoDoor = (() => {
     return { canvas, context };
   }
 
-  async function read(source, width, height) {
-    const { canvas, context } = draw(source, width, height);
+  // The server's answer when it will not read for this page: the sign-in ended, or the account lost its role.
+  class Refused extends Error {}
+
+  async function read(source, width, height, photo) {
+    const { canvas, context } = draw(source, width, height, photo ? photoSide : frameSide);
     if (detector) {
       try {
         const found = await detector.detect(canvas);
@@ -31,8 +36,9 @@ window.wegoDoor = (() => {
     const grey = new Uint8Array(canvas.width * canvas.height);
     for (let i = 0, p = 0; p < grey.length; i += 4, p++)
       grey[p] = (rgba[i] * 77 + rgba[i + 1] * 150 + rgba[i + 2] * 29) >> 8;
-    const response = await fetch(`/door/read-qr?width=${canvas.width}&height=${canvas.height}`,
+    const response = await fetch(`/door/read-qr?width=${canvas.width}&height=${canvas.height}&thorough=${photo}`,
       { method: 'POST', body: grey, headers: { 'Content-Type': 'application/octet-stream' }, credentials: 'same-origin' });
+    if (response.status === 401 || response.status === 403) throw new Refused();
     if (!response.ok) throw new Error(await response.text());
     return (await response.json()).text;
   }
@@ -50,13 +56,17 @@ window.wegoDoor = (() => {
       page = dotnet;
       stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
       video.srcObject = stream;
-      await video.play();
+      try { await video.play(); } catch (e) { window.wegoDoor.stopCamera(); throw e; }
       let busy = false;
       timer = setInterval(async () => {
         if (!video.isConnected) { window.wegoDoor.stopCamera(); return; }   // the person left the page
         if (busy || video.readyState < 2) return;
         busy = true;
-        try { report(await read(video, video.videoWidth, video.videoHeight)); } catch { /* next frame */ }
+        try { report(await read(video, video.videoWidth, video.videoHeight, false)); }
+        catch (e) {
+          if (e instanceof Refused) { window.wegoDoor.stopCamera(); page.invokeMethodAsync('SignedOut'); }
+          /* otherwise: the next frame */
+        }
         busy = false;
       }, 300);
     },
@@ -71,10 +81,10 @@ window.wegoDoor = (() => {
       if (!file) return;
       try {
         const bitmap = await createImageBitmap(file);
-        const text = await read(bitmap, bitmap.width, bitmap.height);
+        const text = await read(bitmap, bitmap.width, bitmap.height, true);
         lastText = '';
         if (text) report(text); else dotnet.invokeMethodAsync('Unreadable');
-      } catch { dotnet.invokeMethodAsync('Unreadable'); }
+      } catch (e) { dotnet.invokeMethodAsync(e instanceof Refused ? 'SignedOut' : 'Unreadable'); }
       input.value = '';
     },
   };
