@@ -29,7 +29,7 @@ public abstract class ChangeOutboxTests : IAsyncLifetime
     /// <summary>The schema scripts of this engine, in order: ours and Orleans' (010-012).</summary>
     protected virtual IReadOnlyList<(int Version, string Name)> ExpectedScripts =>
         [(1, "grain-state"), (2, "grain-journal"), (3, "audit-log"), (5, "ballot-ledger"),
-         (10, "orleans-main"), (11, "orleans-persistence"), (13, "change-outbox"), (14, "drop-quartz"), (15, "notifications"), (16, "data-protection"), (18, "ballot-seal")];
+         (10, "orleans-main"), (11, "orleans-persistence"), (13, "change-outbox"), (14, "drop-quartz"), (15, "notifications"), (16, "data-protection"), (18, "ballot-seal"), (19, "assembly-projection")];
 
     /// <summary>Orleans' tables this engine's schema must have.</summary>
     protected virtual IReadOnlyList<string> OrleansTables => ["OrleansQuery", "OrleansStorage"];
