@@ -18,20 +18,21 @@ public static class Minutes
     public static void MapMinutes(this WebApplication app)
     {
         app.MapGet("/assemblies/{assemblyId}/minutes", async (string assemblyId, IGrainFactory grains) =>
-            await ReadAsync(grains, assemblyId) is { } rows
-                ? Results.Text(await HtmlAsync(grains, (await grains.GetGrain<IAssemblyGrain>(assemblyId).GetAsync())!, rows), "text/html; charset=utf-8")
+            await ReadAsync(grains, assemblyId) is ({ } assembly, var rows)
+                ? Results.Text(await HtmlAsync(grains, assembly, rows), "text/html; charset=utf-8")
                 : Results.NotFound());
         app.MapGet("/assemblies/{assemblyId}/minutes.csv", async (string assemblyId, IGrainFactory grains) =>
-            await ReadAsync(grains, assemblyId) is { } rows ? Results.Text(Csv(rows), "text/csv; charset=utf-8") : Results.NotFound());
+            await ReadAsync(grains, assemblyId) is (_, var rows) ? Results.Text(Csv(rows), "text/csv; charset=utf-8") : Results.NotFound());
     }
 
     private sealed record Row(AgendaItem Item, BallotView Ballot);
 
-    private static async Task<IReadOnlyList<Row>?> ReadAsync(IGrainFactory grains, string assemblyId)
+    /// <summary>The assembly and its ballots with their agenda items; null when there is no such assembly.</summary>
+    private static async Task<(Assembly Assembly, IReadOnlyList<Row> Rows)?> ReadAsync(IGrainFactory grains, string assemblyId)
     {
         var errors = new List<Contracts.FieldError>();
         TextRules.Slug("assembly_id", assemblyId, errors);
-        if (errors.Count > 0 || await grains.GetGrain<IAssemblyGrain>(assemblyId).GetAsync() is null)
+        if (errors.Count > 0 || await grains.GetGrain<IAssemblyGrain>(assemblyId).GetAsync() is not { } assembly)
             return null;
         var agenda = grains.GetGrain<IAgendaGrain>(assemblyId);
         var items = (await agenda.ListAsync()).ToDictionary(i => i.Id);
@@ -42,7 +43,7 @@ public static class Minutes
             if (items.TryGetValue(view.Ballot.AgendaItemId, out var item))
                 rows.Add(new(item, view));
         }
-        return rows.OrderBy(r => r.Item.Order).ThenBy(r => r.Ballot.Ballot.OpenedAt).ToArray();
+        return (assembly, rows.OrderBy(r => r.Item.Order).ThenBy(r => r.Ballot.Ballot.OpenedAt).ToArray());
     }
 
     private static string Counts(BallotView v) => v.Result is null ? "" : string.Join("; ",
@@ -92,7 +93,7 @@ public static class Minutes
             if (!cities.TryGetValue(id, out var name))
             {
                 var city = await grains.GetGrain<Contracts.Membership.IMemberCityGrain>(id).GetAsync();
-                cities[id] = name = city is null ? id : city.NameLocal.Length == 0 || city.NameLocal == city.NameEn ? city.NameEn : $"{city.NameEn} · {city.NameLocal}";
+                cities[id] = name = city is null ? id : CityNames.Of(city.ToProto());
             }
             return name;
         }

@@ -9,6 +9,9 @@ public static class AccreditationText
     public static readonly ParticipantRole[] Roles =
         [ParticipantRole.VotingDelegate, ParticipantRole.Alternate, ParticipantRole.Advisor, ParticipantRole.Observer];
 
+    /// <summary>A participant as people call them: given and family name, or the one name of a single-named person.</summary>
+    public static string Name(Participant p) => p.FamilyName.Length == 0 ? p.GivenName : $"{p.GivenName} {p.FamilyName}";
+
     public static string Role(ParticipantRole role) => role switch
     {
         ParticipantRole.VotingDelegate => Lang.T("Voting delegate", "투표 대표"),

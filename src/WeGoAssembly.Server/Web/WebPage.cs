@@ -44,17 +44,23 @@ public abstract class WebPage : ComponentBase, IDisposable
         await Try(async () =>
         {
             Assemblies = [.. (await Api.Assembly.ListAssemblies(new() { PageSize = 500 }, await Api.Caller(Leaving))).Assemblies];
-            chosen = named is { Length: > 0 }
-                ? (await Api.Assembly.GetAssembly(new() { AssemblyId = named }, await Api.Caller(Leaving))).Assembly
-                : Shared.AssemblyChoice.Default(Assemblies);
+            // The list holds every assembly; GetAssembly only says precisely why a named one is not there.
+            chosen = named is not { Length: > 0 } ? Shared.AssemblyChoice.Default(Assemblies)
+                : Assemblies.FirstOrDefault(a => a.Id == named)
+                    ?? (await Api.Assembly.GetAssembly(new() { AssemblyId = named }, await Api.Caller(Leaving))).Assembly;
         });
         if (chosen is not null)
             Zone = ZoneOf(chosen);
         return chosen;
     }
 
-    /// <summary>The active member cities, by name: for choosing a city and for naming one where the data has its id.</summary>
-    protected async Task<IReadOnlyList<Protos.V1.MemberCity>> MemberCitiesAsync()
+    /// <summary>The active member cities, by name, for choosing one (<see cref="LoadCitiesAsync"/> fills it).</summary>
+    protected IReadOnlyList<Protos.V1.MemberCity> Cities { get; private set; } = [];
+
+    private Dictionary<string, string> cityNames = [];
+
+    /// <summary>Reads the member register once for the page: the cities to choose from and the name of every city.</summary>
+    protected async Task LoadCitiesAsync()
     {
         var all = new List<Protos.V1.MemberCity>();
         await Try(async () =>
@@ -67,8 +73,12 @@ public abstract class WebPage : ComponentBase, IDisposable
                 token = page.NextPageToken;
             } while (token.Length > 0);
         });
-        return [.. all.Where(c => c.Status == Protos.V1.MemberStatus.Active).OrderBy(c => c.NameEn, StringComparer.CurrentCulture)];
+        cityNames = all.ToDictionary(c => c.Id, Application.CityNames.Of);
+        Cities = [.. all.Where(c => c.Status == Protos.V1.MemberStatus.Active).OrderBy(c => c.NameEn, StringComparer.CurrentCulture)];
     }
+
+    /// <summary>A member city's name (after <see cref="LoadCitiesAsync"/>), withdrawn ones too; its id when it is not in the register.</summary>
+    protected string City(string id) => cityNames.GetValueOrDefault(id, id);
 
     /// <summary>
     /// The time zone of the assembly the page works on (<see cref="ChooseAssemblyAsync"/> sets it): every time is shown

@@ -28,14 +28,9 @@ public abstract class LogisticsPage : WebPage
     /// </summary>
     protected async Task<bool> LoadZoneAsync(string assemblyId)
     {
-        cities = (await MemberCitiesAsync()).ToDictionary(c => c.Id, CityNames.Of);
+        await LoadCitiesAsync();
         return await LoadAssemblyAsync(assemblyId);
     }
-
-    private Dictionary<string, string> cities = [];
-
-    /// <summary>A member city's name (after <see cref="LoadZoneAsync"/>); its id while the names are not read.</summary>
-    protected string City(string id) => cities.GetValueOrDefault(id, id);
 
     /// <summary>A vehicle as drivers and staff know it: its label ("Bus 1, 12가 3456"), else its id.</summary>
     protected static string VehicleName(SiteVisit? visit, string vehicleId) =>

@@ -1,8 +1,8 @@
 using WeGoAssembly.Protos.V1;
 
-namespace WeGoAssembly.Server.Web;
+namespace WeGoAssembly.Server.Application;
 
-/// <summary>How a member city is named on screens: as people know it, never by its id alone.</summary>
+/// <summary>How a member city is named on screens and in the minutes: as people know it, never by its id alone.</summary>
 public static class CityNames
 {
     /// <summary>The English name, and the local one beside it when it differs (Seoul · 서울).</summary>
