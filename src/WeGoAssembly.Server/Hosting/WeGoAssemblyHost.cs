@@ -47,10 +47,12 @@ public static partial class WeGoAssemblyHost
         services.AddAssemblyGrains();
         // Hosted services start in this order and stop in reverse: the silo, the start-up work, the job server.
         services.AddHostedService<StartupWork>();
+        var mail = MailOptions.From(builder.Configuration);
+        var jobs = JobOptions.From(builder.Configuration);
         services.AddBackgroundJobs(
             postgres ? StorageProvider.Postgres : StorageProvider.Sqlite,
-            options.SqlitePath, JobOptions.From(builder.Configuration));
-        services.AddNotifications(MailOptions.From(builder.Configuration));
+            options.SqlitePath, jobs with { AbandonedLockAfter = TimeSpan.FromTicks(Math.Max(jobs.AbandonedLockAfter.Ticks, 2 * mail.Timeout.Ticks)) });
+        services.AddNotifications(mail);
 
         services.AddSingleton(AuthOptions.From(builder.Configuration));
         services.AddSingleton<BearerTokens>();

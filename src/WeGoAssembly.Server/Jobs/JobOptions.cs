@@ -27,6 +27,14 @@ public sealed record JobOptions
     /// </summary>
     public TimeSpan InvisibilityTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// A lock left by a node that died (one e-mail's send, the sweep, a recurring job's registration, Hangfire's own
+    /// scheduler) is taken over after this long; Hangfire.PostgreSql's default, ten minutes, would hold deadlines back
+    /// that long. It does not renew a lock that is held, so this must exceed the longest a job holds one: the host
+    /// sets it from <c>Mail:Timeout</c>, the bound of one send.
+    /// </summary>
+    public TimeSpan AbandonedLockAfter { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The wait before retry <paramref name="attempt"/> (1 = the first retry), in whole seconds.</summary>
     public int RetryDelaySeconds(long attempt) =>
         (int)Math.Ceiling(Math.Min(600, RetryDelay.TotalSeconds * Math.Pow(2, Math.Clamp(attempt - 1, 0, 30))));

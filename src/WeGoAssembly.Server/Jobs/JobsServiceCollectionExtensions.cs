@@ -30,6 +30,7 @@ public static class JobsServiceCollectionExtensions
                 QueuePollInterval = options.PollInterval,
                 InvisibilityTimeout = options.InvisibilityTimeout,
                 UseSlidingInvisibilityTimeout = true,
+                DistributedLockTimeout = options.AbandonedLockAfter,
             })
             : new SQLiteStorage(SqliteJobsPath(sqlitePath), new SQLiteStorageOptions
             {
