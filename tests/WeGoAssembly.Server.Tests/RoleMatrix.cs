@@ -152,6 +152,26 @@ public static class RoleMatrix
             },
         })).Ballot.Id;
 
+    /// <summary>A freshly accredited participant of the city, to ask for the floor on their behalf.</summary>
+    private static async Task<string> SpeakerAsync(MatrixContext c) =>
+        (await c.Secretariat.ApprovedAsync("ga-2023", "seoul", c.Unique("speaker"))).Id;
+
+    /// <summary>A fresh agenda item with one request waiting, made by the secretariat for a fresh participant.</summary>
+    private static async Task<(string Item, string Request)> FloorRequestAsync(MatrixContext c)
+    {
+        var item = await AgendaItemAsync(c);
+        var queued = await c.Secretariat.RequestFloor(item, SpeechKind.Speak, await SpeakerAsync(c));
+        return (item, queued.Request.Id);
+    }
+
+    /// <summary>A fresh agenda item whose floor is given (the timer runs).</summary>
+    private static async Task<string> FloorGivenAsync(MatrixContext c)
+    {
+        var (item, request) = await FloorRequestAsync(c);
+        await c.Secretariat.GiveFloor(item, request);
+        return item;
+    }
+
     /// <summary>Streams that never end on their own (watching a draft ballot, the quorum) end at the matrix's deadline once auth let them through.</summary>
     private static readonly Access Watching = new(StatusCode.Unauthenticated, StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded);
 
@@ -313,6 +333,33 @@ public static class RoleMatrix
         Row("VotingService/WatchQuorum", Watching, _ => new WatchQuorumRequest { AssemblyId = "ga-2023" }),
         Row("VotingService/WatchBallot", Watching, async c => new WatchBallotRequest { BallotId = await DraftBallotAsync(c) }),
         Row("VotingService/ListBallots", Access.SignedIn, _ => new ListBallotsRequest { AssemblyId = "ga-2023" }),
+
+        // FloorService: participants ask for the floor for themselves (the matrix's participants are token identities,
+        // not registered people, so they are refused past the role check; FloorEndToEndTests uses real ones) and withdraw
+        // only their own request; the chair is the secretariat; staff and the assembly's participants read the floor.
+        Row("FloorService/RequestFloor", new Access(StatusCode.Unauthenticated, StatusCode.InvalidArgument, StatusCode.InvalidArgument, StatusCode.PermissionDenied, StatusCode.OK),
+            async c => new RequestFloorRequest { AgendaItemId = await AgendaItemAsync(c), Kind = SpeechKind.Speak, ParticipantId = c.Caller == MatrixCaller.Secretariat ? await SpeakerAsync(c) : "" }),
+        Row("FloorService/WithdrawFloorRequest", Access.SecretariatOnly, async c =>
+        {
+            var (item, request) = await FloorRequestAsync(c);
+            return new WithdrawFloorRequestRequest { AgendaItemId = item, RequestId = request };
+        }),
+        Row("FloorService/ReorderSpeakers", Access.SecretariatOnly, async c =>
+        {
+            var (item, request) = await FloorRequestAsync(c);
+            return new ReorderSpeakersRequest { AgendaItemId = item, RequestIds = { request } };
+        }),
+        Row("FloorService/GiveFloor", Access.SecretariatOnly, async c => new GiveFloorRequest { AgendaItemId = (await FloorRequestAsync(c)).Item }),
+        Row("FloorService/StartSpeakingTimer", Access.SecretariatOnly, async c => new StartSpeakingTimerRequest { AgendaItemId = await FloorGivenAsync(c) }),
+        Row("FloorService/PauseSpeakingTimer", Access.SecretariatOnly, async c => new PauseSpeakingTimerRequest { AgendaItemId = await FloorGivenAsync(c) }),
+        Row("FloorService/StopSpeakingTimer", Access.SecretariatOnly, async c => new StopSpeakingTimerRequest { AgendaItemId = await FloorGivenAsync(c) }),
+        Row("FloorService/SetSpeakingTimeLimit", Access.SecretariatOnly, async c => new SetSpeakingTimeLimitRequest
+        {
+            AgendaItemId = await AgendaItemAsync(c), Limit = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMinutes(3)),
+        }),
+        Row("FloorService/SetSpeakersListOpen", Access.SecretariatOnly, async c => new SetSpeakersListOpenRequest { AgendaItemId = await AgendaItemAsync(c), Open = false }),
+        Row("FloorService/GetFloor", Access.SignedIn, async c => new GetFloorRequest { AgendaItemId = await AgendaItemAsync(c) }),
+        Row("FloorService/WatchFloor", Watching, async c => new WatchFloorRequest { AgendaItemId = await AgendaItemAsync(c) }),
 
         // AuditService: the audit log is the secretariat's.
         Row("AuditService/ListAuditEvents", Access.SecretariatOnly, _ => new ListAuditEventsRequest { PageSize = 5 }),

@@ -6,7 +6,7 @@ using WeGoAssembly.Contracts.Voting;
 namespace WeGoAssembly.Grains.Voting;
 
 /// <summary>
-/// This node's change notices for live streams, per topic ("quorum/{assemblyId}", "ballot/{ballotId}"). While a topic
+/// This node's change notices for live streams, per topic ("quorum/{assemblyId}", "ballot/{ballotId}", "floor/{agendaItemId}"). While a topic
 /// has watchers here, the hub listens to its grain through Orleans (a grain observer, <see cref="IChangeListener"/>,
 /// renewed every <see cref="RenewEvery"/>), so a change of a grain on any node reaches the watchers on this one; the
 /// grain's notice lands in <see cref="Notify"/>. A notice costs the same however many watch: it moves the
@@ -27,6 +27,8 @@ public sealed partial class VotingHub(IGrainFactory grains, ILogger<VotingHub> l
     public static string QuorumTopic(string assemblyId) => "quorum/" + assemblyId;
 
     public static string BallotTopic(string ballotId) => "ballot/" + ballotId;
+
+    public static string FloorTopic(string agendaItemId) => "floor/" + agendaItemId;
 
     /// <summary>The member register: moved on by every stored member city change (cached eligibility goes stale).</summary>
     public const string RegisterTopic = "register";
@@ -112,6 +114,7 @@ public sealed partial class VotingHub(IGrainFactory grains, ILogger<VotingHub> l
     private IWatchable? WatchableOf(string topic) =>
         topic.StartsWith("quorum/", StringComparison.Ordinal) ? grains.GetGrain<IAssemblyGrain>(topic["quorum/".Length..])
         : topic.StartsWith("ballot/", StringComparison.Ordinal) ? grains.GetGrain<IBallotGrain>(topic["ballot/".Length..])
+        : topic.StartsWith("floor/", StringComparison.Ordinal) ? grains.GetGrain<Contracts.Floor.IFloorGrain>(topic["floor/".Length..])
         : null;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listening to the changes of {Topic} failed; trying again shortly")]

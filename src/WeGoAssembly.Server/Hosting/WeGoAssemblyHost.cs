@@ -79,6 +79,7 @@ public static partial class WeGoAssemblyHost
         services.AddSingleton<AuditUseCases>();
         services.AddSingleton<AgendaUseCases>();
         services.AddSingleton<VotingUseCases>();
+        services.AddSingleton<FloorUseCases>();
         services.AddSingleton<LogisticsUseCases>();
         services.AddSingleton<NotificationUseCases>();
         services.AddSingleton<ParticipantRoles>();
@@ -140,6 +141,7 @@ public static partial class WeGoAssemblyHost
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcService<AgendaGrpcService>();
         app.MapGrpcService<VotingGrpcService>();
+        app.MapGrpcService<FloorGrpcService>();
         app.MapGrpcService<LogisticsGrpcService>();
         app.MapGrpcService<NotificationGrpcService>();
         app.MapGrpcHealthChecksService();

@@ -1,0 +1,49 @@
+using Google.Protobuf.WellKnownTypes;
+using WeGoAssembly.Grains.Rules;
+using Domain = WeGoAssembly.Contracts.Floor;
+using V1 = WeGoAssembly.Protos.V1;
+
+namespace WeGoAssembly.Server.Application;
+
+/// <summary>Proto messages ↔ domain records of the floor.</summary>
+public static class FloorMapping
+{
+    public static V1.Floor ToProto(this Domain.FloorView f)
+    {
+        var message = new V1.Floor
+        {
+            AgendaItemId = f.AgendaItemId,
+            ListOpen = f.ListOpen,
+            SpeakingTimeLimit = f.SpeakingTimeLimit is { } limit ? Duration.FromTimeSpan(limit) : null,
+            Current = f.Current is { } c ? new V1.CurrentSpeaker
+            {
+                Request = c.Request.ToProto(), GivenAt = Timestamp.FromDateTimeOffset(c.GivenAt),
+                Elapsed = Duration.FromTimeSpan(c.ElapsedAt(f.AsOf)), Running = c.RunningSince is not null,
+            } : null,
+            AsOf = Timestamp.FromDateTimeOffset(f.AsOf),
+        };
+        message.Queue.AddRange(f.Queue.Select(r => r.ToProto()));
+        message.Speeches.AddRange(f.Speeches.Select(s => s.ToProto()));
+        message.BySpeaker.AddRange(SpeakersList.BySpeaker(f.Speeches).Select(ToProto));
+        message.ByDelegation.AddRange(SpeakersList.ByDelegation(f.Speeches).Select(ToProto));
+        return message;
+    }
+
+    public static V1.SpeakerRequest ToProto(this Domain.SpeakerRequest r) => new()
+    {
+        Id = r.Id, ParticipantId = r.ParticipantId, MemberCityId = r.MemberCityId, DisplayName = r.DisplayName,
+        Kind = (V1.SpeechKind)r.Kind, RequestedAt = Timestamp.FromDateTimeOffset(r.RequestedAt),
+    };
+
+    public static V1.Speech ToProto(this Domain.Speech s) => new()
+    {
+        Request = s.Request.ToProto(), GivenAt = Timestamp.FromDateTimeOffset(s.GivenAt), EndedAt = Timestamp.FromDateTimeOffset(s.EndedAt),
+        Duration = Duration.FromTimeSpan(s.Duration),
+    };
+
+    private static V1.SpeakingTime ToProto(Domain.SpeakingTime t) => new()
+    {
+        ParticipantId = t.ParticipantId, DisplayName = t.DisplayName, MemberCityId = t.MemberCityId, Speeches = t.Speeches,
+        Total = Duration.FromTimeSpan(t.Total),
+    };
+}
