@@ -77,6 +77,23 @@ public sealed class AssemblyScene
         return (await secretariat.Unary<OpenBallotRequest, OpenBallotResponse>(Voting + "OpenBallot", new() { BallotId = ballot.Id })).Ballot;
     }
 
+    /// <summary>An item under debate: the participant has the floor (a minute limit) after one speech, and asks again; returns the item.</summary>
+    public async Task<string> FloorWithSpeakersAsync(string participantId)
+    {
+        var item = (await secretariat.Unary<CreateAgendaItemRequest, CreateAgendaItemResponse>(Agenda + "CreateAgendaItem", new()
+        {
+            AgendaItem = new() { AssemblyId = Id, Number = "2", TitleEn = "Smart city charter", TitleKo = "스마트 도시 헌장", Kind = AgendaItemKind.Discussion },
+        })).AgendaItem.Id;
+        await secretariat.SetSpeakingTimeLimit(item, TimeSpan.FromMinutes(1));
+        await secretariat.RequestFloor(item, SpeechKind.Speak, participantId);
+        await secretariat.GiveFloor(item);
+        await secretariat.StopSpeakingTimer(item);
+        await secretariat.RequestFloor(item, SpeechKind.For, participantId);
+        await secretariat.RequestFloor(item, SpeechKind.PointOfOrder, participantId);
+        await secretariat.GiveFloor(item);
+        return item;
+    }
+
     /// <summary>Closes the ballot and returns its count.</summary>
     public async Task<BallotResult> CloseAsync(string ballotId) =>
         (await secretariat.Unary<CloseBallotRequest, CloseBallotResponse>(Voting + "CloseBallot", new() { BallotId = ballotId })).Result;
