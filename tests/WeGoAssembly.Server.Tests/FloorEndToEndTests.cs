@@ -55,6 +55,9 @@ public abstract class FloorEndToEndTests : IAsyncLifetime
             AgendaItem = new() { AssemblyId = Ga, Number = number, TitleEn = $"Motion {number}", TitleKo = $"안건 {number}", Kind = kind },
         })).AgendaItem.Id;
 
+    // A time as the minutes write it: in the assembly's zone (Seoul), zone named.
+    private static string Local(Timestamp at) => $"{at.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(9)):yyyy-MM-dd HH:mm} (Asia/Seoul)";
+
     private static async Task<RpcException> Refused(Func<Task> call) => await Assert.ThrowsAsync<RpcException>(call);
 
     private static string[] Queue(Floor floor) => floor.Queue.Select(r => $"{r.Id}:{r.DisplayName}:{r.Kind}").ToArray();
@@ -157,6 +160,15 @@ public abstract class FloorEndToEndTests : IAsyncLifetime
         Assert.Equal([("seoul", 2), ("busan", 1)], floor.ByDelegation.Select(s => (s.MemberCityId, s.Speeches)));
         var seoulTotal = floor.ByDelegation[0].Total.ToTimeSpan();
         Assert.Equal(floor.Speeches[0].Duration.ToTimeSpan() + floor.Speeches[2].Duration.ToTimeSpan(), seoulTotal);
+
+        // The minutes list who spoke on the item, in order, with their time.
+        var minutes = await new HttpClient().GetStringAsync(new Uri(server.WebAddress, $"/assemblies/{Ga}/minutes"));
+        var debate = minutes[minutes.IndexOf("<h2>4. Motion 4", StringComparison.Ordinal)..];
+        Assert.StartsWith("<h2>4. Motion 4<br><span lang=\"ko\">안건 4</span></h2><h3>Speakers · 발언자</h3>", debate);
+        string Row(int n, string name, string city, string kind, int speech) =>
+            $"<tr><td>{n}</td><td>{name}</td><td>{city}</td><td>{kind}</td><td>{Local(floor.Speeches[speech].GivenAt)}</td><td>{Application.FloorMapping.Clock(floor.Speeches[speech].Duration.ToTimeSpan())}</td></tr>";
+        var rows = new[] { Row(1, "Minjun 김", "Seoul · 서울", "for · 찬성", 0), Row(2, "Seoyeon 김", "Busan · 부산", "against · 반대", 1), Row(3, "Jisoo 김", "Seoul · 서울", "to speak · 발언", 2) };
+        Assert.Contains(string.Concat(rows), System.Net.WebUtility.HtmlDecode(debate));
 
         var cleared = await secretariat.SetSpeakingTimeLimit(item, TimeSpan.Zero);
         Assert.Null(cleared.SpeakingTimeLimit);

@@ -224,10 +224,10 @@ public sealed class FirstRunTests(WebApp web, ITestOutputHelper output) : IAsync
             await journey.StepAsync("result");
 
             // The minutes, in both languages, with Seoul's roll-call vote and times in Seoul's zone.
-            await page.GetByRole(AriaRole.Link, new() { Name = "Minutes of the votes (English and Korean, printable)" }).ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "Minutes: debates and votes (English and Korean, printable)" }).ClickAsync();
             await Expect(page).ToHaveURLAsync(new Regex($"/assemblies/{assemblyId}/minutes$"));
             var minutes = page.Locator("body");
-            await Expect(minutes).ToContainTextAsync("Minutes of the votes · 표결 회의록");
+            await Expect(minutes).ToContainTextAsync("Minutes · 회의록");
             await Expect(minutes).ToContainTextAsync("2028년 사업 계획");
             await Expect(minutes).ToContainTextAsync("adopted · 가결");
             await Expect(minutes).ToContainTextAsync("roll-call vote · 기명 투표");

@@ -29,6 +29,10 @@ public static class FloorMapping
         return message;
     }
 
+    /// <summary>A speaking time as a clock: 4:05, or 1:02:05 past an hour (screens and minutes alike).</summary>
+    public static string Clock(TimeSpan time) =>
+        time.TotalHours >= 1 ? $"{(int)time.TotalHours}:{time.Minutes:00}:{time.Seconds:00}" : $"{(int)time.TotalMinutes}:{time.Seconds:00}";
+
     public static V1.SpeakerRequest ToProto(this Domain.SpeakerRequest r) => new()
     {
         Id = r.Id, ParticipantId = r.ParticipantId, MemberCityId = r.MemberCityId, DisplayName = r.DisplayName,

@@ -9,33 +9,35 @@ using Orleans;
 namespace WeGoAssembly.Server.Application;
 
 /// <summary>
-/// The minutes of an assembly on the web port: every ballot with its agenda item, outcome, counts and
-/// quorum at close, as CSV (GET /assemblies/{id}/minutes.csv) and as a printable, bilingual page
-/// (GET /assemblies/{id}/minutes). Results are public once a ballot is closed; open ballots show no counts.
+/// The minutes of an assembly on the web port: per agenda item, who spoke, in order and for how long, and every
+/// ballot with its outcome, counts and quorum at close, as a printable, bilingual page (GET /assemblies/{id}/minutes);
+/// the ballots also as CSV (GET /assemblies/{id}/minutes.csv). Results are public once a ballot is closed; open
+/// ballots show no counts.
 /// </summary>
 public static class Minutes
 {
     public static void MapMinutes(this WebApplication app)
     {
         app.MapGet("/assemblies/{assemblyId}/minutes", async (string assemblyId, IGrainFactory grains) =>
-            await ReadAsync(grains, assemblyId) is ({ } assembly, var rows)
-                ? Results.Text(await HtmlAsync(grains, assembly, rows), "text/html; charset=utf-8")
+            await ReadAsync(grains, assemblyId) is ({ } assembly, var items, var rows)
+                ? Results.Text(await HtmlAsync(grains, assembly, rows, await SpeechesAsync(grains, items)), "text/html; charset=utf-8")
                 : Results.NotFound());
         app.MapGet("/assemblies/{assemblyId}/minutes.csv", async (string assemblyId, IGrainFactory grains) =>
-            await ReadAsync(grains, assemblyId) is (_, var rows) ? Results.Text(Csv(rows), "text/csv; charset=utf-8") : Results.NotFound());
+            await ReadAsync(grains, assemblyId) is (_, _, var rows) ? Results.Text(Csv(rows), "text/csv; charset=utf-8") : Results.NotFound());
     }
 
     private sealed record Row(AgendaItem Item, BallotView Ballot);
 
-    /// <summary>The assembly and its ballots with their agenda items; null when there is no such assembly.</summary>
-    private static async Task<(Assembly Assembly, IReadOnlyList<Row> Rows)?> ReadAsync(IGrainFactory grains, string assemblyId)
+    /// <summary>The assembly, its agenda and its ballots with their agenda items; null when there is no such assembly.</summary>
+    private static async Task<(Assembly Assembly, IReadOnlyList<AgendaItem> Items, IReadOnlyList<Row> Rows)?> ReadAsync(IGrainFactory grains, string assemblyId)
     {
         var errors = new List<Contracts.FieldError>();
         TextRules.Slug("assembly_id", assemblyId, errors);
         if (errors.Count > 0 || await grains.GetGrain<IAssemblyGrain>(assemblyId).GetAsync() is not { } assembly)
             return null;
         var agenda = grains.GetGrain<IAgendaGrain>(assemblyId);
-        var items = (await agenda.ListAsync()).ToDictionary(i => i.Id);
+        var agendaItems = await agenda.ListAsync();
+        var items = agendaItems.ToDictionary(i => i.Id);
         var rows = new List<Row>();
         foreach (var id in await agenda.ListBallotsAsync())
         {
@@ -43,7 +45,15 @@ public static class Minutes
             if (items.TryGetValue(view.Ballot.AgendaItemId, out var item))
                 rows.Add(new(item, view));
         }
-        return (assembly, rows.OrderBy(r => r.Item.Order).ThenBy(r => r.Ballot.Ballot.OpenedAt).ToArray());
+        return (assembly, agendaItems, rows.OrderBy(r => r.Item.Order).ThenBy(r => r.Ballot.Ballot.OpenedAt).ToArray());
+    }
+
+    /// <summary>The speeches made on each item of the agenda, in agenda order (items nobody spoke on left out).</summary>
+    private static async Task<IReadOnlyList<(AgendaItem Item, IReadOnlyList<Contracts.Floor.Speech> Speeches)>> SpeechesAsync(
+        IGrainFactory grains, IReadOnlyList<AgendaItem> items)
+    {
+        var floors = await Task.WhenAll(items.Select(i => grains.GetGrain<Contracts.Floor.IFloorGrain>(i.Id).GetAsync()));
+        return items.Zip(floors, (item, floor) => (item, floor.Speeches)).Where(x => x.Speeches.Count > 0).ToArray();
     }
 
     private static string Counts(BallotView v) => v.Result is null ? "" : string.Join("; ",
@@ -81,7 +91,8 @@ public static class Minutes
     /// The minutes for filing: English and Korean side by side (the assembly's two languages), words rather than
     /// codes, times in the assembly's own zone with the zone named, and each member's vote on a roll-call ballot.
     /// </summary>
-    private static async Task<string> HtmlAsync(IGrainFactory grains, Assembly assembly, IReadOnlyList<Row> rows)
+    private static async Task<string> HtmlAsync(IGrainFactory grains, Assembly assembly, IReadOnlyList<Row> rows,
+        IReadOnlyList<(AgendaItem Item, IReadOnlyList<Contracts.Floor.Speech> Speeches)> debates)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         static string Both(string en, string ko) => ko.Length == 0 || ko == en ? E(en) : $"{E(en)}<br><span lang=\"ko\">{E(ko)}</span>";
@@ -102,26 +113,44 @@ public static class Minutes
             <!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>Minutes · 회의록 — {E(assembly.Title)}</title>
             <style>body{"{"}font:11pt/1.4 serif;margin:2cm auto;max-width:60rem;padding:0 1rem{"}"} table{"{"}border-collapse:collapse;width:100%;margin:0 0 1rem{"}"} td,th{"{"}border:1px solid #888;padding:4px;text-align:left;vertical-align:top{"}"} h2{"{"}margin-top:2rem{"}"} .scroll{"{"}overflow-x:auto{"}"} @media print{"{"}.no-print{"{"}display:none{"}"} h2{"{"}break-after:avoid{"}"}{"}"}</style>
-            <h1>Minutes of the votes · 표결 회의록<br>{E(assembly.Title)}</h1>
+            <h1>Minutes · 회의록<br>{E(assembly.Title)}</h1>
             <p>{E(assembly.Venue)}{(assembly.StartsOn is { } from ? $", {from:yyyy-MM-dd}" + (assembly.EndsOn is { } to && to != from ? $" – {to:yyyy-MM-dd}" : "") : "")}.
             Times in {E(zone.Id)} · 시각은 {E(zone.Id)} 기준</p>
             <p class="no-print"><button onclick="window.print()">Print · 인쇄</button> <a href="/assemblies/{E(assembly.Id)}/minutes.csv">CSV</a></p>
             """);
-        if (rows.Count == 0)
-            html.Append("<p>No ballot yet · 아직 투표가 없습니다</p>");
-        foreach (var (item, v) in rows.Select(r => (r.Item, r.Ballot)))
+        if (rows.Count == 0 && debates.Count == 0)
+            html.Append("<p>No debate or ballot yet · 아직 토론이나 투표가 없습니다</p>");
+        // Item by item, in agenda order: the debate, then the ballots taken on the item.
+        var items = debates.Select(d => d.Item).Concat(rows.Select(r => r.Item)).DistinctBy(i => i.Id).OrderBy(i => i.Order);
+        foreach (var item in items)
+        {
+            html.Append($"<h2>{E(item.Number)}. {Both(item.TitleEn, item.TitleKo)}</h2>");
+            if (debates.FirstOrDefault(d => d.Item.Id == item.Id).Speeches is { Count: > 0 } speeches)
+            {
+                html.Append("<h3>Speakers · 발언자</h3><div class=\"scroll\"><table><tr><th>#</th><th>Speaker · 발언자</th><th>Member · 회원</th><th>Asked · 신청</th><th>From · 시작</th><th>Time · 시간</th></tr>");
+                var n = 0;
+                foreach (var speech in speeches)
+                    html.Append($"<tr><td>{++n}</td><td>{E(speech.Request.DisplayName)}</td><td>{E(await City(speech.Request.MemberCityId))}</td><td>{KindWords(speech.Request.Kind)}</td>")
+                        .Append($"<td>{When(speech.GivenAt)}</td><td>{FloorMapping.Clock(speech.Duration)}</td></tr>");
+                html.Append("</table></div>");
+            }
+            foreach (var v in rows.Where(r => r.Item.Id == item.Id).Select(r => r.Ballot))
+                await BallotAsync(v);
+        }
+        return html.Append("</html>").ToString();
+
+        async Task BallotAsync(BallotView v)
         {
             var b = v.Ballot;
             var r = v.Result;
-            html.Append($"<h2>{E(item.Number)}. {Both(item.TitleEn, item.TitleKo)}</h2>")
-                .Append($"<p><strong>{Both(b.QuestionEn, b.QuestionKo)}</strong></p><div class=\"scroll\"><table>")
+            html.Append($"<h3>{Both(b.QuestionEn, b.QuestionKo)}</h3><div class=\"scroll\"><table>")
                 .Append($"<tr><th>Method · 방식</th><td>{MethodWords(b.Method)}</td></tr>")
                 .Append(b.MajorityRule is { } rule ? $"<tr><th>Majority · 의결 기준</th><td>{RuleWords(rule)}</td></tr>" : "")
                 .Append($"<tr><th>Opened · 개시</th><td>{When(b.OpenedAt)}</td></tr><tr><th>Closed · 종료</th><td>{When(b.ClosedAt)}</td></tr>");
             if (r is null)
             {
                 html.Append($"<tr><th>Status · 상태</th><td>{(b.Status == BallotStatus.Open ? "open, counts after it closes · 진행 중, 종료 후 집계" : "not opened · 개시 전")}</td></tr></table></div>");
-                continue;
+                return;
             }
             html.Append($"<tr><th>Outcome · 결과</th><td><strong>{OutcomeWords(r.Outcome)}</strong>{(r.Elected.Count > 0 ? ": " + E(string.Join(", ", r.Elected.Select(id => b.Candidates.FirstOrDefault(c => c.Id == id)?.NameEn ?? id))) : "")}</td></tr>")
                 .Append($"<tr><th>Votes cast · 투표 수</th><td>{r.VotesCast}</td></tr>");
@@ -145,8 +174,15 @@ public static class Minutes
                 html.Append("</table></div>");
             }
         }
-        return html.Append("</html>").ToString();
     }
+
+    private static string KindWords(Contracts.Floor.SpeechKind k) => k switch
+    {
+        Contracts.Floor.SpeechKind.For => "for · 찬성",
+        Contracts.Floor.SpeechKind.Against => "against · 반대",
+        Contracts.Floor.SpeechKind.PointOfOrder => "point of order · 의사진행",
+        _ => "to speak · 발언",
+    };
 
     private static string MethodWords(BallotMethod m) => m == BallotMethod.Secret ? "secret ballot · 비밀 투표" : "roll-call vote · 기명 투표";
 

@@ -13,9 +13,7 @@ public static class FloorText
         _ => Lang.T("to speak", "발언"),
     };
 
-    /// <summary>A speaking time as a clock: 4:05, or 1:02:05 past an hour.</summary>
-    public static string Clock(TimeSpan time) =>
-        time.TotalHours >= 1 ? $"{(int)time.TotalHours}:{time.Minutes:00}:{time.Seconds:00}" : $"{(int)time.TotalMinutes}:{time.Seconds:00}";
+    public static string Clock(TimeSpan time) => Application.FloorMapping.Clock(time);
 
     /// <summary>The current speaker's time now: what the floor said, plus the time since it was read while the timer runs.</summary>
     public static TimeSpan Elapsed(Floor floor, DateTimeOffset now) =>
