@@ -361,6 +361,17 @@ public static class RoleMatrix
         Row("FloorService/GetFloor", Access.SignedIn, async c => new GetFloorRequest { AgendaItemId = await AgendaItemAsync(c) }),
         Row("FloorService/WatchFloor", Watching, async c => new WatchFloorRequest { AgendaItemId = await AgendaItemAsync(c) }),
 
+        // DisplayService: display links are the secretariat's; a screen needs no sign-in, only a link's token (so every
+        // caller follows it, until the matrix's deadline).
+        Row("DisplayService/CreateDisplayLink", Access.SecretariatOnly, _ => new CreateDisplayLinkRequest { AssemblyId = "ga-2023", Label = "Matrix screen" }),
+        Row("DisplayService/ListDisplayLinks", Access.SecretariatOnly, _ => new ListDisplayLinksRequest { AssemblyId = "ga-2023" }),
+        Row("DisplayService/RevokeDisplayLink", Access.SecretariatOnly, async c => new RevokeDisplayLinkRequest
+        {
+            AssemblyId = "ga-2023", DisplayLinkId = (await c.Secretariat.CreateDisplayLink("ga-2023", "Matrix screen")).DisplayLink.Id,
+        }),
+        Row("DisplayService/WatchDisplay", new Access(StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded),
+            async c => new WatchDisplayRequest { Token = (await c.Secretariat.CreateDisplayLink("ga-2023", "Matrix screen")).Token }),
+
         // AuditService: the audit log is the secretariat's.
         Row("AuditService/ListAuditEvents", Access.SecretariatOnly, _ => new ListAuditEventsRequest { PageSize = 5 }),
         Row("AuditService/ExportAuditEvents", Access.SecretariatOnly, _ => new ExportAuditEventsRequest { Filter = new() { ActionPrefix = "member-city." } }),

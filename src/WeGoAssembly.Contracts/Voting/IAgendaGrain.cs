@@ -5,10 +5,11 @@ namespace WeGoAssembly.Contracts.Voting;
 
 /// <summary>
 /// The agenda of one assembly, keyed by the assembly id: the ordered items, and the ballots taken on
-/// each (a ballot's number is handed out here, so ids never repeat within an assembly).
+/// each (a ballot's number is handed out here, so ids never repeat within an assembly). Watchable: the hall's screens
+/// follow which item is before the assembly and which ballot is open.
 /// </summary>
 [Alias("wego.IAgendaGrain")]
-public interface IAgendaGrain : IAuditedGrain
+public interface IAgendaGrain : IAuditedGrain, IWatchable
 {
     Task<AgendaItem> CreateItemAsync(AgendaItemDraft draft, string actor);
 

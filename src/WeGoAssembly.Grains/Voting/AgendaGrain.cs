@@ -3,6 +3,7 @@ using WeGoAssembly.Contracts.Assemblies;
 using WeGoAssembly.Contracts.Voting;
 using WeGoAssembly.Grains.Rules;
 using WeGoAssembly.Contracts.Records;
+using Microsoft.Extensions.Logging;
 using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Voting;
@@ -26,9 +27,26 @@ public sealed record BallotEntry(string BallotId, string ItemId);
 
 /// <summary>One assembly's agenda: one grain holds the whole ordered list, which keeps reordering and listing atomic.</summary>
 [GrainType("agenda")]
-public sealed class AgendaGrain([PersistentState("agenda")] IPersistentState<Audited<AgendaState>> stored, TimeProvider clock, ChangeRecording recording)
+public sealed class AgendaGrain(
+    [PersistentState("agenda")] IPersistentState<Audited<AgendaState>> stored, TimeProvider clock, ChangeRecording recording, ILogger<AgendaGrain> logger)
     : AuditedGrain<AgendaState>(stored, recording), IAgendaGrain
 {
+    private ChangeFeed? feed;
+
+    private ChangeFeed Feed => feed ??= new(VotingHub.AgendaTopic(this.GetPrimaryKeyString()), logger);
+
+    public Task WatchAsync(IChangeListener listener)
+    {
+        Feed.Watch(listener);
+        return Task.CompletedTask;
+    }
+
+    public Task UnwatchAsync(IChangeListener listener)
+    {
+        Feed.Unwatch(listener);
+        return Task.CompletedTask;
+    }
+
     public async Task<AgendaItem> CreateItemAsync(AgendaItemDraft draft, string actor)
     {
         var assemblyId = this.GetPrimaryKeyString();
@@ -42,6 +60,7 @@ public sealed class AgendaGrain([PersistentState("agenda")] IPersistentState<Aud
             cleaned.DescriptionKo, cleaned.Kind, state.State.Items.Count + 1, AgendaItemStatus.Pending, clock.GetUtcNow());
         await state.WriteStateAsync(state.State with { Items = [.. state.State.Items, item], ItemsCreated = n },
             new AuditRecord(actor, "agenda-item.created", Subject(item.Id), AuditDetails.Of(new { item.Number, item.TitleEn, item.Kind })));
+        Feed.Changed();
         return item;
     }
 
@@ -82,6 +101,7 @@ public sealed class AgendaGrain([PersistentState("agenda")] IPersistentState<Aud
         var reordered = itemIds.Select((id, i) => items.First(x => x.Id == id) is var item && item.Order == i + 1 ? item : item with { Order = i + 1, UpdatedAt = now }).ToList();
         await state.WriteStateAsync(state.State with { Items = reordered },
             new AuditRecord(actor, "agenda.reordered", $"agenda/{this.GetPrimaryKeyString()}", AuditDetails.Of(new { order = itemIds })));
+        Feed.Changed();
         return reordered;
     }
 
@@ -116,6 +136,7 @@ public sealed class AgendaGrain([PersistentState("agenda")] IPersistentState<Aud
         var items = state.State.Items.ToList();
         items[index] = item with { Status = AgendaItemStatus.Voting, UpdatedAt = clock.GetUtcNow() };
         await state.WriteStateAsync(state.State with { Items = items, OpenBallots = openBallots });
+        Feed.Changed();
     }
 
     public async Task BallotClosedAsync(string itemId, string ballotId)
@@ -128,6 +149,7 @@ public sealed class AgendaGrain([PersistentState("agenda")] IPersistentState<Aud
         var items = state.State.Items.ToList();
         items[index] = items[index] with { Status = AgendaItemStatus.UnderDiscussion, UpdatedAt = clock.GetUtcNow() };
         await state.WriteStateAsync(state.State with { Items = items, OpenBallots = openBallots });
+        Feed.Changed();
     }
 
     public Task<IReadOnlyList<string>> ListBallotsAsync() =>
@@ -174,6 +196,7 @@ public sealed class AgendaGrain([PersistentState("agenda")] IPersistentState<Aud
         var items = state.State.Items.ToList();
         items[index] = next;
         await state.WriteStateAsync(state.State with { Items = items }, audit);
+        Feed.Changed();
     }
 
     private static string Subject(string itemId) => $"agenda-item/{itemId}";

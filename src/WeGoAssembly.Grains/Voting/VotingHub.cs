@@ -30,6 +30,12 @@ public sealed partial class VotingHub(IGrainFactory grains, ILogger<VotingHub> l
 
     public static string FloorTopic(string agendaItemId) => "floor/" + agendaItemId;
 
+    /// <summary>An assembly's agenda: its items and which ballot is open on which.</summary>
+    public static string AgendaTopic(string assemblyId) => "agenda/" + assemblyId;
+
+    /// <summary>An assembly's display links (a revoked screen stops).</summary>
+    public static string DisplaysTopic(string assemblyId) => "displays/" + assemblyId;
+
     /// <summary>The member register: moved on by every stored member city change (cached eligibility goes stale).</summary>
     public const string RegisterTopic = "register";
 
@@ -115,6 +121,8 @@ public sealed partial class VotingHub(IGrainFactory grains, ILogger<VotingHub> l
         topic.StartsWith("quorum/", StringComparison.Ordinal) ? grains.GetGrain<IAssemblyGrain>(topic["quorum/".Length..])
         : topic.StartsWith("ballot/", StringComparison.Ordinal) ? grains.GetGrain<IBallotGrain>(topic["ballot/".Length..])
         : topic.StartsWith("floor/", StringComparison.Ordinal) ? grains.GetGrain<Contracts.Floor.IFloorGrain>(topic["floor/".Length..])
+        : topic.StartsWith("agenda/", StringComparison.Ordinal) ? grains.GetGrain<IAgendaGrain>(topic["agenda/".Length..])
+        : topic.StartsWith("displays/", StringComparison.Ordinal) ? grains.GetGrain<Contracts.Floor.IDisplayLinksGrain>(topic["displays/".Length..])
         : null;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listening to the changes of {Topic} failed; trying again shortly")]
@@ -163,7 +171,10 @@ public sealed class Watch : IDisposable
         }
     }
 
-    /// <summary>Completes when the topic has changed since the state last returned by <see cref="CurrentAsync"/>.</summary>
+    /// <summary>Marks the topic's state as read now, by the caller itself (a view made of several topics, which no other watcher shares).</summary>
+    public void Seen() => seen = Interlocked.Read(ref topic.Version);
+
+    /// <summary>Completes when the topic has changed since the state last returned by <see cref="CurrentAsync"/> (or since <see cref="Seen"/>).</summary>
     public Task ChangedAsync(CancellationToken cancellationToken)
     {
         // The signal before the version: a change after this read completes this very signal.

@@ -29,6 +29,12 @@ public static class FloorMapping
         return message;
     }
 
+    public static V1.DisplayLink ToProto(this Domain.DisplayLink l) => new()
+    {
+        Id = l.Id, AssemblyId = l.AssemblyId, Label = l.Label, CreatedAt = Timestamp.FromDateTimeOffset(l.CreatedAt), CreatedBy = l.CreatedBy,
+        RevokedAt = l.RevokedAt is { } revoked ? Timestamp.FromDateTimeOffset(revoked) : null,
+    };
+
     /// <summary>A speaking time as a clock: 4:05, or 1:02:05 past an hour (screens and minutes alike).</summary>
     public static string Clock(TimeSpan time) =>
         time.TotalHours >= 1 ? $"{(int)time.TotalHours}:{time.Minutes:00}:{time.Seconds:00}" : $"{(int)time.TotalMinutes}:{time.Seconds:00}";

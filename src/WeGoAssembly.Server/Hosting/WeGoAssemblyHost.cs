@@ -80,6 +80,7 @@ public static partial class WeGoAssemblyHost
         services.AddSingleton<AgendaUseCases>();
         services.AddSingleton<VotingUseCases>();
         services.AddSingleton<FloorUseCases>();
+        services.AddSingleton<DisplayUseCases>();
         services.AddSingleton<LogisticsUseCases>();
         services.AddSingleton<NotificationUseCases>();
         services.AddSingleton<ParticipantRoles>();
@@ -142,6 +143,7 @@ public static partial class WeGoAssemblyHost
         app.MapGrpcService<AgendaGrpcService>();
         app.MapGrpcService<VotingGrpcService>();
         app.MapGrpcService<FloorGrpcService>();
+        app.MapGrpcService<DisplayGrpcService>();
         app.MapGrpcService<LogisticsGrpcService>();
         app.MapGrpcService<NotificationGrpcService>();
         app.MapGrpcHealthChecksService();

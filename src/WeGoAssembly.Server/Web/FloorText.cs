@@ -20,13 +20,8 @@ public static class FloorText
         floor.Current is not { } current ? TimeSpan.Zero
         : current.Elapsed.ToTimeSpan() + (current.Running && now > floor.AsOf.ToDateTimeOffset() ? now - floor.AsOf.ToDateTimeOffset() : TimeSpan.Zero);
 
-    /// <summary>The item a floor screen opens: the one before the assembly now (under discussion or voting), else the next pending one.</summary>
-    public static AgendaItem? CurrentItem(IEnumerable<AgendaItem> agenda)
-    {
-        var items = agenda.OrderBy(i => i.Order).ToList();
-        return items.FirstOrDefault(i => i.Status is AgendaItemStatus.UnderDiscussion or AgendaItemStatus.Voting)
-            ?? items.FirstOrDefault(i => i.Status == AgendaItemStatus.Pending);
-    }
+    /// <summary>The item a floor screen opens: the one before the assembly now.</summary>
+    public static AgendaItem? CurrentItem(IEnumerable<AgendaItem> agenda) => Application.DisplayUseCases.ItemBeforeTheAssembly(agenda);
 
     public static string Item(AgendaItem item) => $"{item.Number}. {(Lang.Korean && item.TitleKo.Length > 0 ? item.TitleKo : item.TitleEn)}";
 }
