@@ -176,7 +176,7 @@ public static class Minutes
         }
     }
 
-    private static string KindWords(Contracts.Floor.SpeechKind k) => k switch
+    public static string KindWords(Contracts.Floor.SpeechKind k) => k switch
     {
         Contracts.Floor.SpeechKind.For => "for · 찬성",
         Contracts.Floor.SpeechKind.Against => "against · 반대",
@@ -184,9 +184,9 @@ public static class Minutes
         _ => "to speak · 발언",
     };
 
-    private static string MethodWords(BallotMethod m) => m == BallotMethod.Secret ? "secret ballot · 비밀 투표" : "roll-call vote · 기명 투표";
+    public static string MethodWords(BallotMethod m) => m == BallotMethod.Secret ? "secret ballot · 비밀 투표" : "roll-call vote · 기명 투표";
 
-    private static string RuleWords(MajorityRule r) => r switch
+    public static string RuleWords(MajorityRule r) => r switch
     {
         MajorityRule.SimpleMajorityOfVotesCast => "simple majority of votes cast · 투표수의 과반수",
         MajorityRule.TwoThirdsOfVotesCast => "two thirds of votes cast · 투표수의 3분의 2",
@@ -194,14 +194,14 @@ public static class Minutes
         _ => r.ToString(),
     };
 
-    private static string ChoiceWords(MotionChoice c) => c switch
+    public static string ChoiceWords(MotionChoice c) => c switch
     {
         MotionChoice.Yes => "yes · 찬성",
         MotionChoice.No => "no · 반대",
         _ => "abstain · 기권",
     };
 
-    private static string OutcomeWords(BallotOutcome o) => o switch
+    public static string OutcomeWords(BallotOutcome o) => o switch
     {
         BallotOutcome.Adopted => "adopted · 가결",
         BallotOutcome.Rejected => "rejected · 부결",

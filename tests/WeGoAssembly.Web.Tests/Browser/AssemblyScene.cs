@@ -66,11 +66,17 @@ public sealed class AssemblyScene
         {
             AgendaItem = new() { AssemblyId = Id, Number = "1", TitleEn = "Budget", TitleKo = "예산", Kind = AgendaItemKind.Decision },
         })).AgendaItem;
+        return await OpenMotionOnAsync(item.Id, questionEn, questionKo);
+    }
+
+    /// <summary>An open secret motion (simple majority of votes cast) on a decision item (a quorum must be present).</summary>
+    public async Task<Ballot> OpenMotionOnAsync(string itemId, string questionEn, string questionKo)
+    {
         var ballot = (await secretariat.Unary<CreateBallotRequest, CreateBallotResponse>(Voting + "CreateBallot", new()
         {
             Ballot = new()
             {
-                AgendaItemId = item.Id, QuestionEn = questionEn, QuestionKo = questionKo, Kind = BallotKind.Motion,
+                AgendaItemId = itemId, QuestionEn = questionEn, QuestionKo = questionKo, Kind = BallotKind.Motion,
                 MajorityRule = MajorityRule.SimpleMajorityOfVotesCast, Method = BallotMethod.Secret,
             },
         })).Ballot;
