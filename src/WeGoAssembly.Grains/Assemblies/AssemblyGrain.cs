@@ -106,15 +106,7 @@ public sealed partial class AssemblyGrain(
         Feed.Changed();
     }
 
-    public Task WatchAsync(IChangeListener listener)
-    {
-        Feed.Watch(listener);
-        return Task.CompletedTask;
-    }
+    public Task WatchAsync(IChangeListener listener) => Feed.WatchAsync(listener);
 
-    public Task UnwatchAsync(IChangeListener listener)
-    {
-        Feed.Unwatch(listener);
-        return Task.CompletedTask;
-    }
+    public Task UnwatchAsync(IChangeListener listener) => Feed.UnwatchAsync(listener);
 }

@@ -73,17 +73,9 @@ public sealed class DisplayLinksGrain(
         return Task.FromResult(found?.Link.RevokedAt is null ? found?.Link : null);
     }
 
-    public Task WatchAsync(IChangeListener listener)
-    {
-        Feed.Watch(listener);
-        return Task.CompletedTask;
-    }
+    public Task WatchAsync(IChangeListener listener) => Feed.WatchAsync(listener);
 
-    public Task UnwatchAsync(IChangeListener listener)
-    {
-        Feed.Unwatch(listener);
-        return Task.CompletedTask;
-    }
+    public Task UnwatchAsync(IChangeListener listener) => Feed.UnwatchAsync(listener);
 
     private ChangeFeed Feed => feed ??= new(VotingHub.DisplaysTopic(AssemblyId), logger);
 

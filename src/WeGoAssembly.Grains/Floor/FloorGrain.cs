@@ -156,17 +156,9 @@ public sealed class FloorGrain(
         return View();
     }
 
-    public Task WatchAsync(IChangeListener listener)
-    {
-        Feed.Watch(listener);
-        return Task.CompletedTask;
-    }
+    public Task WatchAsync(IChangeListener listener) => Feed.WatchAsync(listener);
 
-    public Task UnwatchAsync(IChangeListener listener)
-    {
-        Feed.Unwatch(listener);
-        return Task.CompletedTask;
-    }
+    public Task UnwatchAsync(IChangeListener listener) => Feed.UnwatchAsync(listener);
 
     private ChangeFeed Feed => feed ??= new(VotingHub.FloorTopic(ItemId), logger);
 

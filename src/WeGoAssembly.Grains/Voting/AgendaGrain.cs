@@ -35,17 +35,9 @@ public sealed class AgendaGrain(
 
     private ChangeFeed Feed => feed ??= new(VotingHub.AgendaTopic(this.GetPrimaryKeyString()), logger);
 
-    public Task WatchAsync(IChangeListener listener)
-    {
-        Feed.Watch(listener);
-        return Task.CompletedTask;
-    }
+    public Task WatchAsync(IChangeListener listener) => Feed.WatchAsync(listener);
 
-    public Task UnwatchAsync(IChangeListener listener)
-    {
-        Feed.Unwatch(listener);
-        return Task.CompletedTask;
-    }
+    public Task UnwatchAsync(IChangeListener listener) => Feed.UnwatchAsync(listener);
 
     public async Task<AgendaItem> CreateItemAsync(AgendaItemDraft draft, string actor)
     {

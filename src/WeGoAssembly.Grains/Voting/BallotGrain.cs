@@ -304,17 +304,9 @@ public sealed partial class BallotGrain(
 
     private ChangeFeed Feed => feed ??= new(VotingHub.BallotTopic(this.GetPrimaryKeyString()), logger);
 
-    public Task WatchAsync(IChangeListener listener)
-    {
-        Feed.Watch(listener);
-        return Task.CompletedTask;
-    }
+    public Task WatchAsync(IChangeListener listener) => Feed.WatchAsync(listener);
 
-    public Task UnwatchAsync(IChangeListener listener)
-    {
-        Feed.Unwatch(listener);
-        return Task.CompletedTask;
-    }
+    public Task UnwatchAsync(IChangeListener listener) => Feed.UnwatchAsync(listener);
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {

@@ -13,9 +13,19 @@ public sealed class ChangeFeed(string topic, ILogger logger)
 {
     private readonly ObserverManager<IChangeListener> listeners = new(TimeSpan.FromMinutes(1), logger);
 
-    public void Watch(IChangeListener listener) => listeners.Subscribe(listener, listener);
+    /// <summary>A watchable grain's <see cref="IWatchable.WatchAsync"/>.</summary>
+    public Task WatchAsync(IChangeListener listener)
+    {
+        listeners.Subscribe(listener, listener);
+        return Task.CompletedTask;
+    }
 
-    public void Unwatch(IChangeListener listener) => listeners.Unsubscribe(listener);
+    /// <summary>A watchable grain's <see cref="IWatchable.UnwatchAsync"/>.</summary>
+    public Task UnwatchAsync(IChangeListener listener)
+    {
+        listeners.Unsubscribe(listener);
+        return Task.CompletedTask;
+    }
 
     /// <summary>Tells every listening node that the topic changed (one message per node, however many watch there).</summary>
     public void Changed() => listeners.Notify(listener => _ = listener.Changed(topic));
