@@ -93,7 +93,7 @@ public abstract class FloorEndToEndTests : IAsyncLifetime
         // A delegate withdraws only their own request; the secretariat any.
         var notTheirs = await Refused(() => busan.Api.WithdrawFloorRequest(item, "r1"));
         Assert.Equal(StatusCode.PermissionDenied, notTheirs.StatusCode);
-        Assert.Equal("Withdrawing request r1 needs the Secretariat role, or to be Minjun 김, who asked for it.", notTheirs.Status.Detail);
+        Assert.Equal("Withdrawing request r1 needs the Secretariat role, or to be the participant who asked for it.", notTheirs.Status.Detail);
         await busan.Api.WithdrawFloorRequest(item, "r2");
         floor = (await secretariat.WithdrawFloorRequest(item, "r5")).Floor;
         Assert.Equal(["r3", "r4", "r1"], floor.Queue.Select(r => r.Id));
@@ -244,8 +244,10 @@ public abstract class FloorEndToEndTests : IAsyncLifetime
         Assert.Equal("limit 5 s must be whole seconds from 10 to 3600, or zero for no limit.", tooShort.Status.Detail);
         Assert.Equal(StatusCode.PermissionDenied, (await Refused(() => seoul.Api.GiveFloor(item))).StatusCode);
 
-        // An item that is dealt with takes no more requests and gives no floor.
+        // An item that is dealt with takes no more requests and gives no floor; a speech under way when it closes is kept.
         var closedItem = await ItemAsync("7");
+        await seoul.Api.RequestFloor(closedItem, SpeechKind.Speak);
+        await secretariat.GiveFloor(closedItem);
         await secretariat.Unary<UpdateAgendaItemRequest, UpdateAgendaItemResponse>(Agenda + "UpdateAgendaItem", new()
         {
             AgendaItem = new() { Id = closedItem, Number = "7", TitleEn = "Motion 7", Kind = AgendaItemKind.Decision, Status = AgendaItemStatus.Closed },
@@ -253,6 +255,9 @@ public abstract class FloorEndToEndTests : IAsyncLifetime
         var closed = await Refused(() => seoul.Api.RequestFloor(closedItem, SpeechKind.PointOfOrder));
         Assert.Equal(StatusCode.FailedPrecondition, closed.StatusCode);
         Assert.Equal("Item 7 is closed; the floor is no longer given on it.", closed.Status.Detail);
+        var dealtWith = await secretariat.GetFloor(closedItem);
+        Assert.Null(dealtWith.Current);
+        Assert.Equal(seoul.Id, dealtWith.Speeches.Single().Request.ParticipantId);
 
         var after = await secretariat.GetFloor(item);
         after.AsOf = before.AsOf;
@@ -269,7 +274,10 @@ public abstract class FloorEndToEndTests : IAsyncLifetime
         var refused = await Refused(() => outsider.GetFloor(item));
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
         Assert.Equal($"GetFloor for an item of {Ga} needs a staff role or a participant of {Ga}; you are a participant of other-2023.", refused.Status.Detail);
-        Assert.Equal(StatusCode.InvalidArgument, (await Refused(() => outsider.RequestFloor(item, SpeechKind.Speak))).StatusCode);
+        var asking = await Refused(() => outsider.RequestFloor(item, SpeechKind.Speak));
+        Assert.Equal(StatusCode.PermissionDenied, asking.StatusCode);
+        Assert.Equal($"RequestFloor for an item of {Ga} needs a staff role or a participant of {Ga}; you are a participant of other-2023.", asking.Status.Detail);
+        Assert.Equal(StatusCode.PermissionDenied, (await Refused(() => outsider.WithdrawFloorRequest(item, "r1"))).StatusCode);
     }
 }
 

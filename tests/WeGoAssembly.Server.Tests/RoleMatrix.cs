@@ -172,6 +172,25 @@ public static class RoleMatrix
         return item;
     }
 
+    /// <summary>A fresh decision item with a tabled motion, the city's delegation accredited; returns the item.</summary>
+    private static async Task<string> MotionAsync(MatrixContext c)
+    {
+        var item = await AgendaItemAsync(c);
+        await c.Secretariat.SetMotionText(item, "The matrix motion.", "Its second paragraph.");
+        await SpeakerAsync(c);
+        return item;
+    }
+
+    /// <summary>A fresh motion with amendment a1 from the city's delegation, submitted by the secretariat (and admitted when told).</summary>
+    private static async Task<string> AmendedMotionAsync(MatrixContext c, bool admit)
+    {
+        var item = await MotionAsync(c);
+        await c.Secretariat.SubmitAmendment(item, MatrixContext.City.MemberCityId, AmendmentKind.Delete, "p2", "", "Matrix.");
+        if (admit)
+            await c.Secretariat.DecideAmendment(item, "a1", admit: true, "");
+        return item;
+    }
+
     /// <summary>Streams that never end on their own (watching a draft ballot, the quorum) end at the matrix's deadline once auth let them through.</summary>
     private static readonly Access Watching = new(StatusCode.Unauthenticated, StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded);
 
@@ -371,6 +390,17 @@ public static class RoleMatrix
         }),
         Row("DisplayService/WatchDisplay", new Access(StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded),
             async c => new WatchDisplayRequest { Token = (await c.Secretariat.CreateDisplayLink("ga-2023", "Matrix screen")).Token }),
+
+        // MotionService: the secretariat tables the text and chairs; a delegation submits and withdraws its own amendments.
+        Row("MotionService/SetMotionText", Access.SecretariatOnly, async c => new SetMotionTextRequest { AgendaItemId = await AgendaItemAsync(c), Paragraphs = { "The matrix motion." } }),
+        Row("MotionService/GetMotion", Access.SignedIn, async c => new GetMotionRequest { AgendaItemId = await MotionAsync(c) }),
+        Row("MotionService/SubmitAmendment", Access.OwnDelegation, async c => new SubmitAmendmentRequest
+        {
+            AgendaItemId = await MotionAsync(c), MemberCityId = MatrixContext.City.MemberCityId, Kind = AmendmentKind.Delete, ParagraphId = "p1", Reason = "Matrix.",
+        }),
+        Row("MotionService/WithdrawAmendment", Access.OwnDelegation, async c => new WithdrawAmendmentRequest { AgendaItemId = await AmendedMotionAsync(c, admit: false), AmendmentId = "a1" }),
+        Row("MotionService/DecideAmendment", Access.SecretariatOnly, async c => new DecideAmendmentRequest { AgendaItemId = await AmendedMotionAsync(c, admit: false), AmendmentId = "a1", Admit = true }),
+        Row("MotionService/OrderAmendments", Access.SecretariatOnly, async c => new OrderAmendmentsRequest { AgendaItemId = await AmendedMotionAsync(c, admit: true), AmendmentIds = { "a1" } }),
 
         // AuditService: the audit log is the secretariat's.
         Row("AuditService/ListAuditEvents", Access.SecretariatOnly, _ => new ListAuditEventsRequest { PageSize = 5 }),

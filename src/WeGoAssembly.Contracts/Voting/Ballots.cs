@@ -38,7 +38,8 @@ public sealed record Ballot(
     DateTimeOffset? OpenedAt,
     DateTimeOffset? ClosedAt,
     string RunoffOfBallotId,
-    TimeSpan? RemindBefore = null);
+    TimeSpan? RemindBefore = null,
+    string AmendmentId = "");
 
 /// <summary>One member's vote as the caller sends it: a motion choice, or the candidates marked (empty is blank).</summary>
 [GenerateSerializer, Alias("wego.VoteChoice")]

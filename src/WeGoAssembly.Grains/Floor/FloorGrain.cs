@@ -66,7 +66,7 @@ public sealed class FloorGrain(
         var item = await ItemAsync();
         var request = Waiting(requestId, item);
         if (onlyOf is not null && request.ParticipantId != onlyOf)
-            throw new DomainException(DomainErrorKind.Forbidden, $"Withdrawing request {request.Id} needs the Secretariat role, or to be {request.DisplayName}, who asked for it.");
+            throw new DomainException(DomainErrorKind.Forbidden, $"Withdrawing request {request.Id} needs the Secretariat role, or to be the participant who asked for it.");
         await WriteAsync(state.State with { Queue = state.State.Queue.Where(r => r.Id != request.Id).ToList() },
             new AuditRecord(actor, "floor.withdrawn", Subject, AuditDetails.Of(new { request = request.Id, participant = request.ParticipantId })));
         return View();

@@ -115,6 +115,9 @@ public sealed partial class BallotGrain(
         if (!quorum.Met)
             throw new DomainException(DomainErrorKind.StateConflict,
                 $"Quorum is not met, so ballot {ballot.Id} cannot open: {quorum.Present} present of {quorum.Eligible} voting-eligible members, {quorum.Required} required.");
+        // A motion's amendments are voted before it, in the chair's order (the motion grain never calls a ballot back).
+        if (ballot.Kind == BallotKind.Motion)
+            await GrainFactory.GetGrain<Contracts.Floor.IMotionGrain>(ballot.AgendaItemId).BallotOpeningAsync(ballot.Id, ballot.AmendmentId);
         await GrainFactory.GetGrain<IAgendaGrain>(ballot.AssemblyId).BallotOpenedAsync(ballot.AgendaItemId, ballot.Id);
         var opened = ballot with { Status = BallotStatus.Open, OpenedAt = now, Deadline = deadline };
         opening = true;
@@ -284,6 +287,8 @@ public sealed partial class BallotGrain(
                 quorum = new { current.Quorum.Present, current.Quorum.Eligible, current.Quorum.Required, current.Quorum.Met },
             })));
         await GrainFactory.GetGrain<IAgendaGrain>(ballot.AssemblyId).BallotClosedAsync(ballot.AgendaItemId, ballot.Id);
+        if (ballot.Kind == BallotKind.Motion)
+            await GrainFactory.GetGrain<Contracts.Floor.IMotionGrain>(ballot.AgendaItemId).BallotClosedAsync(ballot.Id, ballot.AmendmentId, result.Outcome);
         if (!fromDeadline && closed.Deadline is not null)
             await deadlines.CancelAsync(this.GetGrainId(), DeadlineName);
         if (closed.RemindBefore is not null && closed.Deadline is not null)

@@ -26,6 +26,10 @@ public sealed class AgendaUseCases(IGrainFactory grains)
         var item = request.AgendaItem ?? throw DomainException.Invalid("agenda_item", "agenda_item is required.");
         var assemblyId = AssemblyOf("agenda_item.id", item.Id);
         var updated = await grains.GetGrain<IAgendaGrain>(assemblyId).UpdateItemAsync(item.Id.Trim(), item.ToDraft(), caller.Actor);
+        // A speech under way when its item is closed ends there and is recorded (here, not in the agenda grain, which the floor calls).
+        if (updated.Status == Contracts.Voting.AgendaItemStatus.Closed && grains.GetGrain<Contracts.Floor.IFloorGrain>(updated.Id) is var floor
+            && (await floor.GetAsync()).Current is not null)
+            await floor.StopTimerAsync(caller.Actor);
         return new() { AgendaItem = updated.ToProto() };
     }
 
@@ -46,6 +50,15 @@ public sealed class AgendaUseCases(IGrainFactory grains)
         var response = new ListAgendaResponse();
         response.AgendaItems.AddRange((await grains.GetGrain<IAgendaGrain>(assemblyId).ListAsync()).Select(i => i.ToProto()));
         return response;
+    }
+
+    /// <summary>An agenda item id ("{assemblyId}.item-{n}"), trimmed; INVALID_ARGUMENT for anything else (a ballot id too).</summary>
+    public static string ItemId(string field, string? id)
+    {
+        var trimmed = (id ?? "").Trim();
+        AssemblyOf(field, trimmed);
+        return trimmed.Contains(".item-", StringComparison.Ordinal) ? trimmed
+            : throw DomainException.Invalid(field, $"{field} \"{Grains.Rules.TextRules.Shorten(trimmed)}\" is not an agenda item id such as \"ga-2023.item-3\".");
     }
 
     /// <summary>The assembly of an item or ballot id ("{assemblyId}.item-{n}", "{assemblyId}.ballot-{n}"), checked as a grain key.</summary>

@@ -54,6 +54,10 @@ public sealed class DisplayUseCases(IGrainFactory grains, VotingHub hub)
         var cancellationToken = context.CancellationToken;
         var (assemblyId, secret) = DisplayTokens.Parse(request.Token) ?? throw Refused();
         var links = grains.GetGrain<IDisplayLinksGrain>(assemblyId);
+        // Checked before anything is watched: a made-up token leaves nothing behind.
+        if (await links.OpenAsync(secret) is null)
+            throw Refused();
+        var closedBallots = new Dictionary<string, BallotView>(StringComparer.Ordinal);
         using var displays = hub.Subscribe(VotingHub.DisplaysTopic(assemblyId));
         using var agenda = hub.Subscribe(VotingHub.AgendaTopic(assemblyId));
         using var quorum = hub.Subscribe(VotingHub.QuorumTopic(assemblyId));
@@ -66,7 +70,7 @@ public sealed class DisplayUseCases(IGrainFactory grains, VotingHub hub)
                     watch?.Seen();
                 if (await links.OpenAsync(secret) is null)
                     throw Refused();
-                var display = await ReadAsync(assemblyId);
+                var display = await ReadAsync(assemblyId, closedBallots);
                 floor = Follow(floor, display.AgendaItem is { } item ? VotingHub.FloorTopic(item.Id) : null);
                 ballot = Follow(ballot, display.Ballot is { } b && b.Status != V1.BallotStatus.Closed ? VotingHub.BallotTopic(b.Id) : null);
                 await stream.WriteAsync(new WatchDisplayResponse { Display = display }, cancellationToken);
@@ -105,7 +109,8 @@ public sealed class DisplayUseCases(IGrainFactory grains, VotingHub hub)
             ?? items.FirstOrDefault(i => i.Status == V1.AgendaItemStatus.Pending);
     }
 
-    private async Task<Display> ReadAsync(string assemblyId)
+    /// <param name="closedBallots">The views of closed ballots read before (a closed ballot never changes; its per-member records are not kept).</param>
+    private async Task<Display> ReadAsync(string assemblyId, Dictionary<string, BallotView> closedBallots)
     {
         var assembly = await grains.GetGrain<IAssemblyGrain>(assemblyId).GetAsync()
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"No assembly \"{assemblyId}\" exists."));
@@ -120,14 +125,22 @@ public sealed class DisplayUseCases(IGrainFactory grains, VotingHub hub)
         display.AgendaItem = item;
         display.Floor = NamesOnly((await grains.GetGrain<IFloorGrain>(item.Id).GetAsync()).ToProto());
         // The ballot open on the item, else the last one closed on it (its result stays up until the next opens).
-        var ballots = await Task.WhenAll((await agenda.ListBallotsAsync()).Select(id => grains.GetGrain<IBallotGrain>(id).GetAsync()));
+        var ballots = await Task.WhenAll((await agenda.ListBallotsAsync()).Select(async id =>
+        {
+            if (closedBallots.TryGetValue(id, out var known))
+                return known;
+            var view = await grains.GetGrain<IBallotGrain>(id).GetAsync();
+            if (view.Result is { } closed)
+                closedBallots[id] = view = view with { Result = closed with { Members = [] } };
+            return view;
+        }));
         var shown = ballots.Where(v => v.Ballot.AgendaItemId == item.Id).LastOrDefault(v => v.Ballot.Status == Contracts.Voting.BallotStatus.Open)
             ?? ballots.Where(v => v.Ballot.AgendaItemId == item.Id && v.Ballot.Status == Contracts.Voting.BallotStatus.Closed).MaxBy(v => v.Ballot.ClosedAt);
         if (shown is not null)
         {
             display.Ballot = shown.Ballot.ToProto();
             display.Tally = shown.Tally.ToProto();
-            display.Result = shown.Result is { } result ? (result with { Members = [] }).ToProto() : null;
+            display.Result = shown.Result?.ToProto();
         }
         foreach (var city in display.Floor.Queue.Select(r => r.MemberCityId).Append(display.Floor.Current?.Request.MemberCityId).OfType<string>().Distinct())
             display.CityNames[city] = await grains.GetGrain<IMemberCityGrain>(city).GetAsync() is { } known ? CityNames.Of(known.ToProto()) : city;

@@ -35,6 +35,35 @@ public static class FloorMapping
         RevokedAt = l.RevokedAt is { } revoked ? Timestamp.FromDateTimeOffset(revoked) : null,
     };
 
+    public static V1.Motion ToProto(this Domain.Motion m)
+    {
+        var message = new V1.Motion { AgendaItemId = m.AgendaItemId, Decided = m.Decided };
+        message.Tabled.AddRange(m.Tabled.Select(ToProto));
+        message.Text.AddRange(m.Text.Select(ToProto));
+        message.Amendments.AddRange(m.Amendments.Select(a => a.ToProto(m)));
+        return message;
+    }
+
+    /// <summary>An amendment with its difference: what it changed once adopted; against the text now otherwise (none when its paragraph is gone).</summary>
+    public static V1.Amendment ToProto(this Domain.Amendment a, Domain.Motion m)
+    {
+        var message = new V1.Amendment
+        {
+            Id = a.Id, MemberCityId = a.MemberCityId, SubmittedBy = a.SubmittedBy, Kind = (V1.AmendmentKind)a.Kind, ParagraphId = a.ParagraphId,
+            Text = a.Text, Reason = a.Reason, Status = (V1.AmendmentStatus)a.Status, Ruling = a.Ruling, Order = a.Order, BallotId = a.BallotId,
+            SubmittedAt = Timestamp.FromDateTimeOffset(a.SubmittedAt), DecidedAt = a.DecidedAt is { } decided ? Timestamp.FromDateTimeOffset(decided) : null,
+        };
+        var before = a.Status == Domain.AmendmentStatus.Adopted ? a.ReplacedText
+            : a.Kind == Domain.AmendmentKind.Insert ? ""
+            : m.Text.FirstOrDefault(p => p.Id == a.ParagraphId)?.Text;
+        if (before is not null)
+            message.Changes.AddRange(TextDiff.Words(before, a.Kind == Domain.AmendmentKind.Delete ? "" : a.Text)
+                .Select(c => new V1.TextChange { Kind = (V1.TextChange.Types.Kind)c.Kind, Text = c.Text }));
+        return message;
+    }
+
+    private static V1.Paragraph ToProto(Domain.Paragraph p) => new() { Id = p.Id, Text = p.Text };
+
     /// <summary>A speaking time as a clock: 4:05, or 1:02:05 past an hour (screens and minutes alike).</summary>
     public static string Clock(TimeSpan time) =>
         time.TotalHours >= 1 ? $"{(int)time.TotalHours}:{time.Minutes:00}:{time.Seconds:00}" : $"{(int)time.TotalMinutes}:{time.Seconds:00}";

@@ -21,6 +21,7 @@ public sealed class FloorUseCases(IGrainFactory grains, VotingHub hub)
     {
         var caller = context.Require(Role.Participant, Role.Secretariat);
         var floor = Floor(request.AgendaItemId);
+        context.RequireOfAssembly(VotingIds.AssemblyOf(floor.GetPrimaryKeyString())!);
         var participantId = (request.ParticipantId ?? "").Trim();
         if (!caller.Roles.Contains(Role.Secretariat))
         {
@@ -41,6 +42,7 @@ public sealed class FloorUseCases(IGrainFactory grains, VotingHub hub)
     {
         var caller = context.Require(Role.Participant, Role.Secretariat);
         var floor = Floor(request.AgendaItemId);
+        context.RequireOfAssembly(VotingIds.AssemblyOf(floor.GetPrimaryKeyString())!);
         var onlyOf = caller.Roles.Contains(Role.Secretariat) ? null
             : caller.Participant?.ParticipantId ?? throw new RpcException(new Status(StatusCode.PermissionDenied, "Only a participant signed in with their access code withdraws their request."));
         return new() { Floor = (await floor.WithdrawAsync(RequestId(request.RequestId), onlyOf, caller.Actor)).ToProto() };
@@ -116,25 +118,14 @@ public sealed class FloorUseCases(IGrainFactory grains, VotingHub hub)
         }
     }
 
-    /// <summary>The floor grain of an agenda item id, checked for its shape ("{assemblyId}.item-{n}").</summary>
-    private IFloorGrain Floor(string agendaItemId)
-    {
-        var id = (agendaItemId ?? "").Trim();
-        AgendaUseCases.AssemblyOf("agenda_item_id", id);
-        if (!id.Contains(".item-", StringComparison.Ordinal))
-            throw DomainException.Invalid("agenda_item_id", $"agenda_item_id \"{TextRules.Shorten(id)}\" is not an agenda item id such as \"ga-2023.item-3\".");
-        return grains.GetGrain<IFloorGrain>(id);
-    }
+    private IFloorGrain Floor(string agendaItemId) => grains.GetGrain<IFloorGrain>(AgendaUseCases.ItemId("agenda_item_id", agendaItemId));
 
     // Staff read every floor; a participant reads the floors of their own assembly.
     private IFloorGrain Readable(string agendaItemId, CallContext context, [System.Runtime.CompilerServices.CallerMemberName] string rpc = "")
     {
-        var caller = context.Authenticated();
+        context.Authenticated();
         var floor = Floor(agendaItemId);
-        var assemblyId = VotingIds.AssemblyOf(floor.GetPrimaryKeyString());
-        if (caller.Participant is { } self && self.AssemblyId != assemblyId)
-            throw new RpcException(new Status(StatusCode.PermissionDenied,
-                $"{rpc} for an item of {assemblyId} needs a staff role or a participant of {assemblyId}; you are a participant of {self.AssemblyId}."));
+        context.RequireOfAssembly(VotingIds.AssemblyOf(floor.GetPrimaryKeyString())!, rpc);
         return floor;
     }
 

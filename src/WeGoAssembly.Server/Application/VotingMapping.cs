@@ -24,7 +24,7 @@ public static class VotingMapping
         (Domain.Voting.BallotMethod)b.Method,
         b.Candidates.Select(c => new Domain.Voting.Candidate(c.Id, c.NameEn, c.NameKo, c.MemberCityId)).ToArray(),
         b.Deadline?.ToDateTimeOffset(), Domain.Voting.BallotStatus.Draft, null, null, (b.RunoffOfBallotId ?? "").Trim(),
-        b.RemindBefore is { } remind ? Duration(remind) : null);
+        b.RemindBefore is { } remind ? Duration(remind) : null, (b.AmendmentId ?? "").Trim());
 
     public static V1.Ballot ToProto(this Domain.Voting.Ballot b)
     {
@@ -35,6 +35,7 @@ public static class VotingMapping
             Method = (V1.BallotMethod)b.Method, Deadline = Ts(b.Deadline), Status = (V1.BallotStatus)b.Status,
             OpenedAt = Ts(b.OpenedAt), ClosedAt = Ts(b.ClosedAt), RunoffOfBallotId = b.RunoffOfBallotId,
             RemindBefore = b.RemindBefore is { } remind ? Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(remind) : null,
+            AmendmentId = b.AmendmentId,
         };
         message.Candidates.AddRange(b.Candidates.Select(c => new V1.Candidate { Id = c.Id, NameEn = c.NameEn, NameKo = c.NameKo, MemberCityId = c.MemberCityId }));
         return message;

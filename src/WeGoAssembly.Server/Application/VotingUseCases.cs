@@ -38,6 +38,9 @@ public sealed class VotingUseCases(IGrainFactory grains, VotingHub hub, Particip
                 $"ballot.runoff_of_ballot_id \"{TextRules.Shorten(ballot.RunoffOfBallotId)}\" is not a ballot of assembly {assemblyId} (such as \"{VotingIds.Ballot(assemblyId, 1)}\"); leave it empty unless this is a runoff.");
         }
 
+        if (ballot.AmendmentId.Length > 0)
+            await AdmittedAmendmentAsync(ballot);
+
         var agenda = grains.GetGrain<IAgendaGrain>(assemblyId);
         var ballotId = await agenda.AllocateBallotAsync(ballot.AgendaItemId, ballot.Kind, caller.Actor);
         var created = await grains.GetGrain<IBallotGrain>(ballotId).CreateAsync(ballot, caller.Actor);
@@ -160,6 +163,19 @@ public sealed class VotingUseCases(IGrainFactory grains, VotingHub hub, Particip
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
+    }
+
+    // A ballot on an amendment decides an admitted amendment to the motion of its own item.
+    private async Task AdmittedAmendmentAsync(Contracts.Voting.Ballot ballot)
+    {
+        var id = MotionUseCases.AmendmentId(ballot.AmendmentId, "ballot.amendment_id");
+        if (ballot.Kind != Contracts.Voting.BallotKind.Motion)
+            throw DomainException.Invalid("ballot.amendment_id", "Only a motion ballot decides an amendment; leave amendment_id empty for an election.");
+        var motion = await grains.GetGrain<Contracts.Floor.IMotionGrain>(ballot.AgendaItemId).GetAsync();
+        var amendment = motion.Amendments.FirstOrDefault(a => a.Id == id)
+            ?? throw DomainException.NotFound($"No amendment \"{id}\" to item {ballot.AgendaItemId} exists.");
+        if (amendment.Status != Contracts.Floor.AmendmentStatus.Admitted)
+            throw new DomainException(DomainErrorKind.StateConflict, $"Amendment {id} is {MotionRules.Words(amendment.Status)}; a ballot decides only an admitted amendment.");
     }
 
     private static readonly TimeSpan BallotWatchInterval = TimeSpan.FromMilliseconds(200);

@@ -73,6 +73,15 @@ public sealed record CallContext(CallerIdentity? Identity, string? Refusal, stri
             $"{rpc} needs the Secretariat role or a participant of the delegation of \"{memberCityId}\" to \"{assemblyId}\"; {Describe(caller)}.");
     }
 
+    /// <summary>Staff, or a participant of <paramref name="assemblyId"/>: who may follow an assembly's floor and motions.</summary>
+    public CallerIdentity RequireOfAssembly(string assemblyId, [CallerMemberName] string rpc = "")
+    {
+        var caller = Authenticated();
+        if (caller.Participant is { } self && self.AssemblyId != assemblyId)
+            throw PermissionDenied($"{rpc} for an item of {assemblyId} needs a staff role or a participant of {assemblyId}; you are a participant of {self.AssemblyId}.");
+        return caller;
+    }
+
     private static string Describe(CallerIdentity caller) => caller.Participant is { } p
         ? $"you are signed in as {caller.Actor}, a participant of the delegation of \"{p.MemberCityId}\" to \"{p.AssemblyId}\""
         : $"you are signed in as {caller.Actor} with the {string.Join(" and ", caller.Roles.Order())} role{(caller.Roles.Count == 1 ? "" : "s")}";

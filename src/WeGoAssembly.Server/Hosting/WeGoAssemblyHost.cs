@@ -81,6 +81,7 @@ public static partial class WeGoAssemblyHost
         services.AddSingleton<VotingUseCases>();
         services.AddSingleton<FloorUseCases>();
         services.AddSingleton<DisplayUseCases>();
+        services.AddSingleton<MotionUseCases>();
         services.AddSingleton<LogisticsUseCases>();
         services.AddSingleton<NotificationUseCases>();
         services.AddSingleton<ParticipantRoles>();
@@ -144,6 +145,7 @@ public static partial class WeGoAssemblyHost
         app.MapGrpcService<VotingGrpcService>();
         app.MapGrpcService<FloorGrpcService>();
         app.MapGrpcService<DisplayGrpcService>();
+        app.MapGrpcService<MotionGrpcService>();
         app.MapGrpcService<LogisticsGrpcService>();
         app.MapGrpcService<NotificationGrpcService>();
         app.MapGrpcHealthChecksService();

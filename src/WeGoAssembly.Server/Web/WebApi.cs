@@ -29,7 +29,7 @@ public sealed record WebUser(string DisplayName, IReadOnlySet<Role> Roles, Parti
 public sealed class WebApi(
     AuthenticationStateProvider authState, AccessCheck access,
     MembershipUseCases membership, AssemblyUseCases assembly, AccreditationUseCases accreditation, AuthUseCases auth,
-    AuditUseCases audit, AgendaUseCases agenda, VotingUseCases voting, FloorUseCases floor, DisplayUseCases display, LogisticsUseCases logistics, NotificationUseCases notifications)
+    AuditUseCases audit, AgendaUseCases agenda, VotingUseCases voting, FloorUseCases floor, DisplayUseCases display, MotionUseCases motion, LogisticsUseCases logistics, NotificationUseCases notifications)
 {
     public MembershipUseCases Membership => membership;
     public AssemblyUseCases Assembly => assembly;
@@ -40,6 +40,7 @@ public sealed class WebApi(
     public VotingUseCases Voting => voting;
     public FloorUseCases Floor => floor;
     public DisplayUseCases Display => display;
+    public MotionUseCases Motion => motion;
     public LogisticsUseCases Logistics => logistics;
     public NotificationUseCases Notifications => notifications;
 
