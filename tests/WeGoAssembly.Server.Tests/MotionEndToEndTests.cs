@@ -144,6 +144,11 @@ public abstract class MotionEndToEndTests : IAsyncLifetime
         var late = await Refused(() => seoul.SubmitAmendment(item, "seoul", AmendmentKind.Delete, "p4", "", "Too late."));
         Assert.Equal(StatusCode.FailedPrecondition, late.StatusCode);
         Assert.Equal("The motion of item 5 has been voted on; it takes no more amendments.", late.Status.Detail);
+        // The minutes record each amendment, its fate, and the text voted on.
+        var minutes = System.Net.WebUtility.HtmlDecode(await new HttpClient().GetStringAsync(new Uri(server.WebAddress, $"/assemblies/{Ga}/minutes")));
+        Assert.Contains("<tr><td>a1</td><td>Seoul · 서울</td><td>replace p2 with · p2 대체: “Members report every two years.”</td><td>Yearly reports burden small cities.</td><td>adopted · 가결 (" + onA1 + ")</td></tr>", minutes);
+        Assert.Contains("<td>ruled out of order · 의사 규칙 위반으로 기각: It reverses the purpose of the motion.</td>", minutes);
+        Assert.Contains("<h3>The motion as voted · 표결된 동의안</h3><ol><li>The assembly adopts the charter.</li><li>Each member names a focal point.</li><li>Members report every two years.</li><li>The secretariat publishes the reports.</li></ol>", minutes);
         Assert.Equal(["motion.tabled", "amendment.submitted", "amendment.submitted", "amendment.submitted", "amendment.submitted", "amendment.ruled-out-of-order",
                 "amendment.admitted", "amendment.admitted", "amendment.admitted", "amendments.ordered", "amendment.rejected", "amendment.adopted", "amendment.adopted"],
             (await secretariat.ListAuditEvents(new() { Filter = new() { SubjectPrefix = $"motion/{item}" }, PageSize = 50 })).Events.Reverse().Select(e => e.Action));

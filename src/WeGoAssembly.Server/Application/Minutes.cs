@@ -20,7 +20,7 @@ public static class Minutes
     {
         app.MapGet("/assemblies/{assemblyId}/minutes", async (string assemblyId, IGrainFactory grains) =>
             await ReadAsync(grains, assemblyId) is ({ } assembly, var items, var rows)
-                ? Results.Text(await HtmlAsync(grains, assembly, rows, await SpeechesAsync(grains, items)), "text/html; charset=utf-8")
+                ? Results.Text(await HtmlAsync(grains, assembly, rows, await DebatesAsync(grains, items)), "text/html; charset=utf-8")
                 : Results.NotFound());
         app.MapGet("/assemblies/{assemblyId}/minutes.csv", async (string assemblyId, IGrainFactory grains) =>
             await ReadAsync(grains, assemblyId) is (_, _, var rows) ? Results.Text(Csv(rows), "text/csv; charset=utf-8") : Results.NotFound());
@@ -48,12 +48,15 @@ public static class Minutes
         return (assembly, agendaItems, rows.OrderBy(r => r.Item.Order).ThenBy(r => r.Ballot.Ballot.OpenedAt).ToArray());
     }
 
-    /// <summary>The speeches made on each item of the agenda, in agenda order (items nobody spoke on left out).</summary>
-    private static async Task<IReadOnlyList<(AgendaItem Item, IReadOnlyList<Contracts.Floor.Speech> Speeches)>> SpeechesAsync(
-        IGrainFactory grains, IReadOnlyList<AgendaItem> items)
+    private sealed record Debate(AgendaItem Item, IReadOnlyList<Contracts.Floor.Speech> Speeches, Contracts.Floor.Motion? Motion);
+
+    /// <summary>The debate on each item of the agenda, in agenda order: the speeches and, on a decision item, the motion and its amendments (items with neither left out).</summary>
+    private static async Task<IReadOnlyList<Debate>> DebatesAsync(IGrainFactory grains, IReadOnlyList<AgendaItem> items)
     {
-        var floors = await Task.WhenAll(items.Select(i => grains.GetGrain<Contracts.Floor.IFloorGrain>(i.Id).GetAsync()));
-        return items.Zip(floors, (item, floor) => (item, floor.Speeches)).Where(x => x.Speeches.Count > 0).ToArray();
+        var debates = await Task.WhenAll(items.Select(async i => new Debate(i,
+            (await grains.GetGrain<Contracts.Floor.IFloorGrain>(i.Id).GetAsync()).Speeches,
+            i.Kind == AgendaItemKind.Decision && await grains.GetGrain<Contracts.Floor.IMotionGrain>(i.Id).GetAsync() is { Tabled.Count: > 0 } motion ? motion : null)));
+        return debates.Where(d => d.Speeches.Count > 0 || d.Motion is not null).ToArray();
     }
 
     private static string Counts(BallotView v) => v.Result is null ? "" : string.Join("; ",
@@ -92,7 +95,7 @@ public static class Minutes
     /// codes, times in the assembly's own zone with the zone named, and each member's vote on a roll-call ballot.
     /// </summary>
     private static async Task<string> HtmlAsync(IGrainFactory grains, Assembly assembly, IReadOnlyList<Row> rows,
-        IReadOnlyList<(AgendaItem Item, IReadOnlyList<Contracts.Floor.Speech> Speeches)> debates)
+        IReadOnlyList<Debate> debates)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         static string Both(string en, string ko) => ko.Length == 0 || ko == en ? E(en) : $"{E(en)}<br><span lang=\"ko\">{E(ko)}</span>";
@@ -125,7 +128,8 @@ public static class Minutes
         foreach (var item in items)
         {
             html.Append($"<h2>{E(item.Number)}. {Both(item.TitleEn, item.TitleKo)}</h2>");
-            if (debates.FirstOrDefault(d => d.Item.Id == item.Id).Speeches is { Count: > 0 } speeches)
+            var debate = debates.FirstOrDefault(d => d.Item.Id == item.Id);
+            if (debate?.Speeches is { Count: > 0 } speeches)
             {
                 html.Append("<h3>Speakers · 발언자</h3><div class=\"scroll\"><table><tr><th>#</th><th>Speaker · 발언자</th><th>Member · 회원</th><th>Asked · 신청</th><th>From · 시작</th><th>Time · 시간</th></tr>");
                 var n = 0;
@@ -134,10 +138,37 @@ public static class Minutes
                         .Append($"<td>{When(speech.GivenAt)}</td><td>{FloorMapping.Clock(speech.Duration)}</td></tr>");
                 html.Append("</table></div>");
             }
+            if (debate?.Motion is { } motion)
+                await MotionAsync(motion);
             foreach (var v in rows.Where(r => r.Item.Id == item.Id).Select(r => r.Ballot))
                 await BallotAsync(v);
         }
         return html.Append("</html>").ToString();
+
+        // The amendments and their fate, then the text the motion was (or will be) voted on.
+        async Task MotionAsync(Contracts.Floor.Motion motion)
+        {
+            if (motion.Amendments.Count > 0)
+            {
+                html.Append("<h3>Amendments · 수정안</h3><div class=\"scroll\"><table><tr><th>#</th><th>Member · 회원</th><th>Proposed · 제안</th><th>Reason · 이유</th><th>Fate · 결과</th></tr>");
+                foreach (var a in motion.Amendments)
+                {
+                    var proposed = a.Kind switch
+                    {
+                        Contracts.Floor.AmendmentKind.Replace => $"replace {E(a.ParagraphId)} with · {E(a.ParagraphId)} 대체: “{E(a.Text)}”",
+                        Contracts.Floor.AmendmentKind.Insert => $"insert {(a.ParagraphId.Length == 0 ? "at the start · 맨 앞에 삽입" : $"after {E(a.ParagraphId)} · {E(a.ParagraphId)} 뒤에 삽입")}: “{E(a.Text)}”",
+                        _ => $"delete {E(a.ParagraphId)} · {E(a.ParagraphId)} 삭제",
+                    };
+                    var fate = AmendmentWords(a.Status) + (a.Ruling.Length > 0 ? $": {E(a.Ruling)}" : "") + (a.BallotId.Length > 0 ? $" ({E(a.BallotId)})" : "");
+                    html.Append($"<tr><td>{E(a.Id)}</td><td>{E(await City(a.MemberCityId))}</td><td>{proposed}</td><td>{E(a.Reason)}</td><td>{fate}</td></tr>");
+                }
+                html.Append("</table></div>");
+            }
+            html.Append(motion.Decided ? "<h3>The motion as voted · 표결된 동의안</h3><ol>" : "<h3>The motion now · 현재 동의안</h3><ol>");
+            foreach (var p in motion.Text)
+                html.Append($"<li>{E(p.Text)}</li>");
+            html.Append("</ol>");
+        }
 
         async Task BallotAsync(BallotView v)
         {
@@ -182,6 +213,16 @@ public static class Minutes
         Contracts.Floor.SpeechKind.Against => "against · 반대",
         Contracts.Floor.SpeechKind.PointOfOrder => "point of order · 의사진행",
         _ => "to speak · 발언",
+    };
+
+    public static string AmendmentWords(Contracts.Floor.AmendmentStatus s) => s switch
+    {
+        Contracts.Floor.AmendmentStatus.Submitted => "awaiting the chair · 의장 결정 대기",
+        Contracts.Floor.AmendmentStatus.Admitted => "admitted, not yet voted · 상정, 표결 전",
+        Contracts.Floor.AmendmentStatus.OutOfOrder => "ruled out of order · 의사 규칙 위반으로 기각",
+        Contracts.Floor.AmendmentStatus.Adopted => "adopted · 가결",
+        Contracts.Floor.AmendmentStatus.Rejected => "rejected · 부결",
+        _ => "withdrawn · 철회",
     };
 
     public static string MethodWords(BallotMethod m) => m == BallotMethod.Secret ? "secret ballot · 비밀 투표" : "roll-call vote · 기명 투표";
