@@ -50,7 +50,7 @@ public sealed class AccessibilityTests(WebApp web, ITestOutputHelper output)
     [
         "/secretariat", "/secretariat/accreditation", "/secretariat/ballots", "/secretariat/agenda", "/secretariat/members",
         "/secretariat/audit", "/secretariat/mail", "/secretariat/assembly", "/secretariat/staff", "/secretariat/delegation", "/door",
-        "/secretariat/floor", "/account/password", "/logistics", "/logistics/visit", "/logistics/visit/manifest", "/logistics/visit/check-in",
+        "/secretariat/floor", "/secretariat/screens", "/secretariat/motion", "/account/password", "/logistics", "/logistics/visit", "/logistics/visit/manifest", "/logistics/visit/check-in",
         "/logistics/arrivals", "/no-such-page",
     ];
 
@@ -77,6 +77,8 @@ public sealed class AccessibilityTests(WebApp web, ITestOutputHelper output)
         var (seoul, _) = await scene.DelegateAsync("seoul", checkIn: false);
         if (screen == "/secretariat/floor")
             await scene.FloorWithSpeakersAsync(seoul);
+        if (screen == "/secretariat/motion")
+            await scene.AmendedMotionAsync();
         var visitId = (await scene.Secretariat.CreateSiteVisit(LogisticsCalls.Visit(scene.Id, "Gwangjang Market", 20, 14, ("bus-1", 20)))).Id;
         var path = screen.Replace("/logistics/visit", $"/logistics/visits/{Uri.EscapeDataString(visitId)}", StringComparison.Ordinal);
         path += path.Contains("/visits/", StringComparison.Ordinal) ? "" : $"?assembly={scene.Id}";
@@ -106,7 +108,7 @@ public sealed class AccessibilityTests(WebApp web, ITestOutputHelper output)
             await ParticipantJourneyTests.SignInAsync(journey, code);
             if (language != "en")
                 await journey.GotoAsync($"/language?lang={language}&return=/");
-            foreach (var path in new[] { "/signin", "/", "/vote", "/floor", "/delegation", "/badge", "/travel" })
+            foreach (var path in new[] { "/signin", "/", "/vote", "/floor", "/motion", "/delegation", "/badge", "/travel" })
                 await CheckScreenAsync(journey, path);
         }, test: $"{nameof(Every_participant_screen_names_its_controls_and_fits_a_phone)}.{language}");
     }

@@ -14,17 +14,12 @@ namespace WeGoAssembly.Web.Tests;
 [Collection(WebCollection.Name)]
 public sealed class FloorJourneyTests(WebApp web, ITestOutputHelper output)
 {
-    private const string Agenda = "/wego.assembly.v1.AgendaService/";
-
     [Fact]
     public Task A_delegate_asks_to_speak_from_a_phone_and_the_chair_gives_the_floor() =>
         web.JourneyAsync(output, Screen.Desktop, async chair =>
         {
             var scene = await AssemblyScene.CreateAsync(web.Server);
-            var item = (await scene.Secretariat.Unary<CreateAgendaItemRequest, CreateAgendaItemResponse>(Agenda + "CreateAgendaItem", new()
-            {
-                AgendaItem = new() { AssemblyId = scene.Id, Number = "4", TitleEn = "Smart city charter", TitleKo = "스마트 도시 헌장", Kind = AgendaItemKind.Decision },
-            })).AgendaItem;
+            var item = await scene.AgendaItemAsync("4", "Smart city charter", "스마트 도시 헌장", AgendaItemKind.Decision);
             var (seoulId, seoulCode) = await scene.DelegateAsync("seoul", givenName: "Minjun");
             var (busanId, _) = await scene.DelegateAsync("busan", givenName: "Seoyeon");
             await scene.Secretariat.RequestFloor(item.Id, SpeechKind.Against, busanId);

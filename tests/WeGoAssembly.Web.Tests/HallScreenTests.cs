@@ -16,8 +16,6 @@ namespace WeGoAssembly.Web.Tests;
 [Collection(WebCollection.Name)]
 public sealed class HallScreenTests(WebApp web, ITestOutputHelper output)
 {
-    private const string Agenda = "/wego.assembly.v1.AgendaService/";
-
     private static readonly Screen Projector = new("projector", 1920, 1080, IsPhone: false);
 
     [Fact]
@@ -25,10 +23,7 @@ public sealed class HallScreenTests(WebApp web, ITestOutputHelper output)
         web.JourneyAsync(output, Screen.Desktop, async secretariatJourney =>
         {
             var scene = await AssemblyScene.CreateAsync(web.Server);
-            var item = (await scene.Secretariat.Unary<CreateAgendaItemRequest, CreateAgendaItemResponse>(Agenda + "CreateAgendaItem", new()
-            {
-                AgendaItem = new() { AssemblyId = scene.Id, Number = "1", TitleEn = "Budget", TitleKo = "예산", Kind = AgendaItemKind.Decision },
-            })).AgendaItem;
+            var item = await scene.AgendaItemAsync("1", "Budget", "예산", AgendaItemKind.Decision);
             var (seoul, code) = await scene.DelegateAsync("seoul", givenName: "Minjun");
             var (busan, _) = await scene.DelegateAsync("busan", givenName: "Seoyeon");
             await scene.DelegateAsync("daegu");
@@ -105,10 +100,7 @@ public sealed class HallScreenTests(WebApp web, ITestOutputHelper output)
     public async Task After_a_network_drop_the_screen_comes_back_by_itself_with_the_speaker_given_meanwhile()
     {
         var scene = await AssemblyScene.CreateAsync(web.Server);
-        var item = (await scene.Secretariat.Unary<CreateAgendaItemRequest, CreateAgendaItemResponse>(Agenda + "CreateAgendaItem", new()
-        {
-            AgendaItem = new() { AssemblyId = scene.Id, Number = "2", TitleEn = "Work plan", TitleKo = "사업 계획", Kind = AgendaItemKind.Discussion },
-        })).AgendaItem;
+        var item = await scene.AgendaItemAsync("2", "Work plan", "사업 계획", AgendaItemKind.Discussion);
         var (seoul, _) = await scene.DelegateAsync("seoul", givenName: "Minjun");
         var path = (await scene.Secretariat.CreateDisplayLink(scene.Id, "Overflow room")).Path;
         await using var link = new CuttableLink(web.Server.WebAddress);

@@ -59,13 +59,17 @@ public sealed class AssemblyScene
         return (code, await OpenMotionAsync("Adopt the 2024 budget?", "2024년 예산안을 채택합니까?"));
     }
 
+    /// <summary>A new item at the end of the agenda.</summary>
+    public async Task<AgendaItem> AgendaItemAsync(string number, string titleEn, string titleKo, AgendaItemKind kind) =>
+        (await secretariat.Unary<CreateAgendaItemRequest, CreateAgendaItemResponse>(Agenda + "CreateAgendaItem", new()
+        {
+            AgendaItem = new() { AssemblyId = Id, Number = number, TitleEn = titleEn, TitleKo = titleKo, Kind = kind },
+        })).AgendaItem;
+
     /// <summary>An open secret motion (a quorum must be present): an agenda item, its ballot, opened.</summary>
     public async Task<Ballot> OpenMotionAsync(string questionEn, string questionKo)
     {
-        var item = (await secretariat.Unary<CreateAgendaItemRequest, CreateAgendaItemResponse>(Agenda + "CreateAgendaItem", new()
-        {
-            AgendaItem = new() { AssemblyId = Id, Number = "1", TitleEn = "Budget", TitleKo = "예산", Kind = AgendaItemKind.Decision },
-        })).AgendaItem;
+        var item = await AgendaItemAsync("1", "Budget", "예산", AgendaItemKind.Decision);
         return await OpenMotionOnAsync(item.Id, questionEn, questionKo);
     }
 
@@ -86,10 +90,7 @@ public sealed class AssemblyScene
     /// <summary>An item under debate: the participant has the floor (a minute limit) after one speech, and asks again; returns the item.</summary>
     public async Task<string> FloorWithSpeakersAsync(string participantId)
     {
-        var item = (await secretariat.Unary<CreateAgendaItemRequest, CreateAgendaItemResponse>(Agenda + "CreateAgendaItem", new()
-        {
-            AgendaItem = new() { AssemblyId = Id, Number = "2", TitleEn = "Smart city charter", TitleKo = "스마트 도시 헌장", Kind = AgendaItemKind.Discussion },
-        })).AgendaItem.Id;
+        var item = (await AgendaItemAsync("2", "Smart city charter", "스마트 도시 헌장", AgendaItemKind.Discussion)).Id;
         await secretariat.SetSpeakingTimeLimit(item, TimeSpan.FromMinutes(1));
         await secretariat.RequestFloor(item, SpeechKind.Speak, participantId);
         await secretariat.GiveFloor(item);
@@ -97,6 +98,19 @@ public sealed class AssemblyScene
         await secretariat.RequestFloor(item, SpeechKind.For, participantId);
         await secretariat.RequestFloor(item, SpeechKind.PointOfOrder, participantId);
         await secretariat.GiveFloor(item);
+        return item;
+    }
+
+    /// <summary>A decision item with a tabled motion and three amendments from Seoul's delegation: awaiting the chair, admitted, ruled out of order.</summary>
+    public async Task<string> AmendedMotionAsync()
+    {
+        var item = (await AgendaItemAsync("3", "Reporting charter", "보고 헌장", AgendaItemKind.Decision)).Id;
+        await secretariat.SetMotionText(item, "The assembly adopts the charter.", "Members report yearly.", "The secretariat publishes the reports.");
+        await secretariat.SubmitAmendment(item, "seoul", AmendmentKind.Replace, "p2", "Members report every two years.", "Yearly reports burden small cities.");
+        await secretariat.SubmitAmendment(item, "seoul", AmendmentKind.Insert, "p1", "Each member names a focal point.", "Someone must answer.");
+        await secretariat.SubmitAmendment(item, "seoul", AmendmentKind.Delete, "p3", "", "Reports stay internal.");
+        await secretariat.DecideAmendment(item, "a2", admit: true, "");
+        await secretariat.DecideAmendment(item, "a3", admit: false, "It defeats the purpose of the motion.");
         return item;
     }
 
