@@ -6,7 +6,8 @@ namespace WeGoAssembly.Server.Tests;
 /// <summary>
 /// @grpc/grpc-js, the reference gRPC client, against the real host on each database: runs the suites
 /// in tests/interop with node's test runner — membership (sign-in, a call without a token, unary call,
-/// non-ASCII error, server stream, deadline, paging), the accreditation workflow, and a watched ballot.
+/// non-ASCII error, server stream, deadline, paging), the accreditation workflow, a watched ballot, and the floor
+/// with a hall screen that follows it on a display link's token alone.
 /// </summary>
 public abstract class GrpcJsInteropTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -29,6 +30,7 @@ public abstract class GrpcJsInteropTests(ITestOutputHelper output) : IAsyncLifet
     [InlineData("membership.test.mjs", 6)]
     [InlineData("accreditation.test.mjs", 5)]
     [InlineData("voting.test.mjs", 2)]
+    [InlineData("floor.test.mjs", 1)]
     public Task The_grpc_js_client_passes_the_interop_suite(string suite, int tests) =>
         GrpcJs.AssertSuitePassesAsync(suite, tests, server.GrpcTarget, output);
 }

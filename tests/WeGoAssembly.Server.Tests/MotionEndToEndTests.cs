@@ -99,9 +99,20 @@ public abstract class MotionEndToEndTests : IAsyncLifetime
         var tabled = await secretariat.SetMotionText(item, "The assembly adopts the charter.", "Members report yearly.", "The secretariat publishes the reports.");
         Assert.Equal(["p1: The assembly adopts the charter.", "p2: Members report yearly.", "p3: The secretariat publishes the reports."], Text(tabled));
 
+        // Daegu's delegate follows the motion live.
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var watch = daegu.ServerStreaming<WatchMotionRequest, WatchMotionResponse>(MotionCalls.Service + "WatchMotion", new() { AgendaItemId = item })
+            .GetAsyncEnumerator(cancel.Token);
+        Assert.True(await watch.MoveNextAsync());
+        Assert.Empty(watch.Current.Motion.Amendments);
+
         var a1 = (await seoul.SubmitAmendment(item, "seoul", AmendmentKind.Replace, "p2", "Members report every two years.", "Yearly reports burden small cities.")).Amendment;
         Assert.Equal(("a1", AmendmentStatus.Submitted), (a1.Id, a1.Status));
         Assert.Equal("Members report [-yearly.][+every two years.]", Changes(a1));
+        while (watch.Current.Motion.Amendments.Count == 0 && await watch.MoveNextAsync())
+        {
+        }
+        Assert.Equal("a1", watch.Current.Motion.Amendments.Single().Id);
         var a2 = (await busan.SubmitAmendment(item, "busan", AmendmentKind.Insert, "p1", "Each member names a focal point.", "Someone must answer.")).Amendment;
         Assert.Equal("[+Each member names a focal point.]", Changes(a2));
         var a3 = (await daegu.SubmitAmendment(item, "daegu", AmendmentKind.Delete, "p3", "", "Reports stay internal.")).Amendment;

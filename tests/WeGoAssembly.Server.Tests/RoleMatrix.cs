@@ -400,6 +400,7 @@ public static class RoleMatrix
         }),
         Row("MotionService/WithdrawAmendment", Access.OwnDelegation, async c => new WithdrawAmendmentRequest { AgendaItemId = await AmendedMotionAsync(c, admit: false), AmendmentId = "a1" }),
         Row("MotionService/DecideAmendment", Access.SecretariatOnly, async c => new DecideAmendmentRequest { AgendaItemId = await AmendedMotionAsync(c, admit: false), AmendmentId = "a1", Admit = true }),
+        Row("MotionService/WatchMotion", Watching, async c => new WatchMotionRequest { AgendaItemId = await MotionAsync(c) }),
         Row("MotionService/OrderAmendments", Access.SecretariatOnly, async c => new OrderAmendmentsRequest { AgendaItemId = await AmendedMotionAsync(c, admit: true), AmendmentIds = { "a1" } }),
 
         // AuditService: the audit log is the secretariat's.

@@ -10,7 +10,7 @@ namespace WeGoAssembly.Contracts.Floor;
 /// order) and when they close (an adopted amendment changes the text).
 /// </summary>
 [Alias("wego.IMotionGrain")]
-public interface IMotionGrain : IAuditedGrain
+public interface IMotionGrain : IAuditedGrain, IWatchable
 {
     /// <summary>Tables the text (paragraphs); refused once amendments have been submitted.</summary>
     Task<Motion> SetTextAsync(IReadOnlyList<string> paragraphs, string actor);

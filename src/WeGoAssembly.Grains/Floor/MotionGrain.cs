@@ -5,6 +5,8 @@ using WeGoAssembly.Contracts.Records;
 using WeGoAssembly.Contracts.Voting;
 using WeGoAssembly.Grains.Rules;
 using WeGoAssembly.Grains.Storage;
+using WeGoAssembly.Grains.Voting;
+using Microsoft.Extensions.Logging;
 
 namespace WeGoAssembly.Grains.Floor;
 
@@ -30,9 +32,18 @@ public sealed record MotionState
 public sealed class MotionGrain(
     [PersistentState("motion")] IPersistentState<Audited<MotionState>> stored,
     TimeProvider clock,
-    ChangeRecording recording)
+    ChangeRecording recording,
+    ILogger<MotionGrain> logger)
     : AuditedGrain<MotionState>(stored, recording), IMotionGrain
 {
+    private ChangeFeed? feed;
+
+    private ChangeFeed Feed => feed ??= new(VotingHub.MotionTopic(this.GetPrimaryKeyString()), logger);
+
+    public Task WatchAsync(IChangeListener listener) => Feed.WatchAsync(listener);
+
+    public Task UnwatchAsync(IChangeListener listener) => Feed.UnwatchAsync(listener);
+
     private string ItemId => this.GetPrimaryKeyString();
 
     private string AssemblyId => VotingIds.AssemblyOf(ItemId) ?? ItemId;
@@ -44,7 +55,7 @@ public sealed class MotionGrain(
         if (state.State.Amendments.Count > 0)
             throw new DomainException(DomainErrorKind.StateConflict, $"Amendments to item {item.Number} have been submitted; its text stands as tabled.");
         var text = cleaned.Select((p, i) => new Paragraph($"p{i + 1}", p)).ToList();
-        await state.WriteStateAsync(state.State with { Tabled = text, Text = text, ParagraphsMade = text.Count },
+        await WriteAsync(state.State with { Tabled = text, Text = text, ParagraphsMade = text.Count },
             new AuditRecord(actor, "motion.tabled", Subject, AuditDetails.Of(new { paragraphs = text.Count })));
         return View();
     }
@@ -65,7 +76,7 @@ public sealed class MotionGrain(
         var checkedDraft = MotionRules.Check(state.State.Text, draft);
         var amendment = new Amendment($"a{state.State.Amendments.Count + 1}", memberCityId, actor, checkedDraft.Kind, checkedDraft.ParagraphId,
             checkedDraft.Text, checkedDraft.Reason, AmendmentStatus.Submitted, "", 0, "", clock.GetUtcNow(), null, "");
-        await state.WriteStateAsync(state.State with { Amendments = [.. state.State.Amendments, amendment] },
+        await WriteAsync(state.State with { Amendments = [.. state.State.Amendments, amendment] },
             new AuditRecord(actor, "amendment.submitted", Subject, AuditDetails.Of(new { amendment = amendment.Id, amendment.MemberCityId, amendment.Kind, amendment.ParagraphId })));
         return (View(), amendment);
     }
@@ -109,7 +120,7 @@ public sealed class MotionGrain(
             throw DomainException.Invalid("amendment_ids",
                 $"amendment_ids must list each of the {pending.Count} admitted amendments not yet voted on exactly once ({string.Join(", ", pending.Select(a => a.Id))}).");
         var amendments = state.State.Amendments.Select(a => amendmentIds.ToList().IndexOf(a.Id) is var i and >= 0 ? a with { Order = i + 1 } : a).ToList();
-        await state.WriteStateAsync(state.State with { Amendments = amendments },
+        await WriteAsync(state.State with { Amendments = amendments },
             new AuditRecord(actor, "amendments.ordered", Subject, AuditDetails.Of(new { order = amendmentIds })));
         return View();
     }
@@ -129,7 +140,7 @@ public sealed class MotionGrain(
         if (amendmentId.Length == 0)
         {
             if (!state.State.Decided)
-                await state.WriteStateAsync(state.State with { Decided = true });
+                await WriteAsync(state.State with { Decided = true });
             return;
         }
         var amendment = state.State.Amendments.FirstOrDefault(a => a.Id == amendmentId);
@@ -139,7 +150,7 @@ public sealed class MotionGrain(
         if (outcome == BallotOutcome.Adopted && MotionRules.Apply(state.State.Text, amendment, state.State.ParagraphsMade + 1) is var (text, replaced))
         {
             var adopted = amendment with { Status = AmendmentStatus.Adopted, BallotId = ballotId, DecidedAt = now, ReplacedText = replaced };
-            await state.WriteStateAsync(state.State with
+            await WriteAsync(state.State with
             {
                 Text = text,
                 ParagraphsMade = state.State.ParagraphsMade + (amendment.Kind == AmendmentKind.Insert ? 1 : 0),
@@ -185,9 +196,13 @@ public sealed class MotionGrain(
         state.State.Amendments.FirstOrDefault(a => a.Id == amendmentId)
         ?? throw DomainException.NotFound($"No amendment \"{TextRules.Shorten(amendmentId)}\" to item {item.Number} exists.");
 
-    private Task WriteAmendmentAsync(Amendment next, AuditRecord? audit)
+    private Task WriteAmendmentAsync(Amendment next, AuditRecord? audit) =>
+        WriteAsync(state.State with { Amendments = state.State.Amendments.Select(a => a.Id == next.Id ? next : a).ToList() }, audit);
+
+    // Every stored change is told to the nodes watching the motion.
+    private async Task WriteAsync(MotionState next, AuditRecord? audit = null)
     {
-        var amendments = state.State.Amendments.Select(a => a.Id == next.Id ? next : a).ToList();
-        return audit is null ? state.WriteStateAsync(state.State with { Amendments = amendments }) : state.WriteStateAsync(state.State with { Amendments = amendments }, audit);
+        await (audit is null ? state.WriteStateAsync(next) : state.WriteStateAsync(next, audit));
+        Feed.Changed();
     }
 }

@@ -30,6 +30,9 @@ public sealed partial class VotingHub(IGrainFactory grains, ILogger<VotingHub> l
 
     public static string FloorTopic(string agendaItemId) => "floor/" + agendaItemId;
 
+    /// <summary>A decision item's motion and its amendments.</summary>
+    public static string MotionTopic(string agendaItemId) => "motion/" + agendaItemId;
+
     /// <summary>An assembly's agenda: its items and which ballot is open on which.</summary>
     public static string AgendaTopic(string assemblyId) => "agenda/" + assemblyId;
 
@@ -121,6 +124,7 @@ public sealed partial class VotingHub(IGrainFactory grains, ILogger<VotingHub> l
         topic.StartsWith("quorum/", StringComparison.Ordinal) ? grains.GetGrain<IAssemblyGrain>(topic["quorum/".Length..])
         : topic.StartsWith("ballot/", StringComparison.Ordinal) ? grains.GetGrain<IBallotGrain>(topic["ballot/".Length..])
         : topic.StartsWith("floor/", StringComparison.Ordinal) ? grains.GetGrain<Contracts.Floor.IFloorGrain>(topic["floor/".Length..])
+        : topic.StartsWith("motion/", StringComparison.Ordinal) ? grains.GetGrain<Contracts.Floor.IMotionGrain>(topic["motion/".Length..])
         : topic.StartsWith("agenda/", StringComparison.Ordinal) ? grains.GetGrain<IAgendaGrain>(topic["agenda/".Length..])
         : topic.StartsWith("displays/", StringComparison.Ordinal) ? grains.GetGrain<Contracts.Floor.IDisplayLinksGrain>(topic["displays/".Length..])
         : null;

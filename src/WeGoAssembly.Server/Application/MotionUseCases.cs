@@ -14,7 +14,7 @@ namespace WeGoAssembly.Server.Application;
 /// Motions and their amendments: the secretariat tables the text and chairs; a delegation (any of its participants)
 /// submits and withdraws its own amendments; staff and the assembly's participants read.
 /// </summary>
-public sealed class MotionUseCases(IGrainFactory grains)
+public sealed class MotionUseCases(IGrainFactory grains, Grains.Voting.VotingHub hub)
 {
     public async Task<SetMotionTextResponse> SetMotionText(SetMotionTextRequest request, CallContext context)
     {
@@ -60,6 +60,28 @@ public sealed class MotionUseCases(IGrainFactory grains)
     {
         var caller = context.Require(Role.Secretariat);
         return new() { Motion = (await Motion(request.AgendaItemId).OrderAsync(request.AmendmentIds.Select(id => id.Trim()).ToArray(), caller.Actor)).ToProto() };
+    }
+
+    public async Task WatchMotion(WatchMotionRequest request, IServerStreamWriter<WatchMotionResponse> stream, CallContext context)
+    {
+        context.Authenticated();
+        var motion = Motion(request.AgendaItemId);
+        context.RequireOfAssembly(VotingIds.AssemblyOf(motion.GetPrimaryKeyString())!);
+        await motion.GetAsync();   // NOT_FOUND before the stream starts, for an item that does not exist
+        using var watch = hub.Subscribe(Grains.Voting.VotingHub.MotionTopic(motion.GetPrimaryKeyString()));
+        var ct = context.CancellationToken;
+        try
+        {
+            while (true)
+            {
+                await stream.WriteAsync(await watch.CurrentAsync(async () => new WatchMotionResponse { Motion = (await motion.GetAsync()).ToProto() }), ct);
+                await watch.ChangedAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away: the stream ends quietly.
+        }
     }
 
     private IMotionGrain Motion(string agendaItemId) => grains.GetGrain<IMotionGrain>(AgendaUseCases.ItemId("agenda_item_id", agendaItemId));

@@ -32,6 +32,9 @@ public sealed class MotionGrpcService(MotionUseCases useCases) : MotionService.M
     public override Task<DecideAmendmentResponse> DecideAmendment(DecideAmendmentRequest request, Grpc.Core.ServerCallContext context) =>
         useCases.DecideAmendment(request, context.ToCallContext());
 
+    public override Task WatchMotion(WatchMotionRequest request, Grpc.Core.IServerStreamWriter<WatchMotionResponse> stream, Grpc.Core.ServerCallContext context) =>
+        useCases.WatchMotion(request, stream, context.ToCallContext());
+
     [Authorize(Roles = "Secretariat")]
     public override Task<OrderAmendmentsResponse> OrderAmendments(OrderAmendmentsRequest request, Grpc.Core.ServerCallContext context) =>
         useCases.OrderAmendments(request, context.ToCallContext());
