@@ -125,15 +125,13 @@ public sealed class DisplayUseCases(IGrainFactory grains, VotingHub hub)
         display.AgendaItem = item;
         display.Floor = NamesOnly((await grains.GetGrain<IFloorGrain>(item.Id).GetAsync()).ToProto());
         // The ballot open on the item, else the last one closed on it (its result stays up until the next opens).
-        var ballots = await Task.WhenAll((await agenda.ListBallotsAsync()).Select(async id =>
-        {
-            if (closedBallots.TryGetValue(id, out var known))
-                return known;
-            var view = await grains.GetGrain<IBallotGrain>(id).GetAsync();
-            if (view.Result is { } closed)
-                closedBallots[id] = view = view with { Result = closed with { Members = [] } };
-            return view;
-        }));
+        var ids = await agenda.ListBallotsAsync();
+        var ballots = await Task.WhenAll(ids.Select(id =>
+            closedBallots.TryGetValue(id, out var known) ? Task.FromResult(known) : grains.GetGrain<IBallotGrain>(id).GetAsync()));
+        // Kept after the reads, not from inside them: the reads run concurrently and a Dictionary takes one writer.
+        for (var i = 0; i < ids.Count; i++)
+            if (ballots[i].Result is { } closed && !closedBallots.ContainsKey(ids[i]))
+                closedBallots[ids[i]] = ballots[i] = ballots[i] with { Result = closed with { Members = [] } };
         var shown = ballots.Where(v => v.Ballot.AgendaItemId == item.Id).LastOrDefault(v => v.Ballot.Status == Contracts.Voting.BallotStatus.Open)
             ?? ballots.Where(v => v.Ballot.AgendaItemId == item.Id && v.Ballot.Status == Contracts.Voting.BallotStatus.Closed).MaxBy(v => v.Ballot.ClosedAt);
         if (shown is not null)
