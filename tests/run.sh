@@ -3,7 +3,7 @@
 #   PostgreSQL (Debian package; the tests start their own throwaway clusters with initdb + pg_ctl),
 #   nginx (Debian package; NginxFrontTests start their own nginx with deploy/nginx/wegoassembly.conf),
 #   chromium (Debian package, /usr/bin/chromium; the browser tests drive it through Playwright, no browser download)
-#   and fonts-nanum (Korean glyphs in their screenshots),
+#   fonts-nanum (Korean glyphs in their screenshots) and poppler-utils (pdftotext, pdfimages: the documents read back),
 #   the npm packages of the interop tests (@grpc/grpc-js, @grpc/proto-loader, @bufbuild/buf),
 #   then buf lint on the contract, builds the solution and runs every xunit test project, one after another.
 set -euo pipefail
@@ -18,6 +18,8 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 # A Korean font, so that the Korean screens render as text (not boxes) in the browser tests' screenshots.
 [ -d /usr/share/fonts/truetype/nanum ] || need_apt+=(fonts-nanum)
+# pdftotext and pdfimages, which read back the PDFs the server makes (names in both scripts, the photo).
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]} from apt"
   as_root apt-get update -qq

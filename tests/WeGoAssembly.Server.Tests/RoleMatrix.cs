@@ -194,6 +194,35 @@ public static class RoleMatrix
     /// <summary>Streams that never end on their own (watching a draft ballot, the quorum) end at the matrix's deadline once auth let them through.</summary>
     private static readonly Access Watching = new(StatusCode.Unauthenticated, StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded, StatusCode.DeadlineExceeded);
 
+    /// <summary>The participant a self-or-secretariat request names: the caller's own id for participants, else a freshly registered one, set up as the secretariat.</summary>
+    private static async Task<string> PersonAsync(MatrixContext c, Func<SampleApi, string, Task>? setUp = null, bool always = false)
+    {
+        if (!always && c.Caller is MatrixCaller.ParticipantOfTheCity or MatrixCaller.ParticipantOfAnotherCity)
+            return MatrixContext.City.ParticipantId;
+        var id = await SubmittedAsync(c);
+        if (setUp is not null)
+            await setUp(c.Secretariat, id);
+        return id;
+    }
+
+    /// <summary>The participant themselves (refused as malformed: the matrix's participants are not registered) or the secretariat.</summary>
+    private static Access SelfOrSecretariat { get; } = new(StatusCode.Unauthenticated, StatusCode.InvalidArgument, StatusCode.PermissionDenied, StatusCode.PermissionDenied, StatusCode.OK);
+
+    private static readonly byte[] PhotoPng = DocumentEndToEndTests.Png(300, 400);
+
+    private static Task WithPassport(SampleApi api, string id) => api.UpdatePersonalDetails(id, new()
+    {
+        GivenNameLatin = "Matrix", Passport = new() { Number = "X1234567", Nationality = "KOR", DateOfBirth = "1990-01-01", ExpiresOn = "2031-01-01" },
+    });
+
+    /// <summary>An issued visa letter; returns its verification address.</summary>
+    private static async Task<string> IssuedLetterAsync(SampleApi api, string id)
+    {
+        await WithPassport(api, id);
+        await api.RequestVisaLetter(id);
+        return (await api.DecideVisaLetter(id, issue: true)).VerificationUrl;
+    }
+
     public static IReadOnlyList<RoleMatrixRow> Rows { get; } =
     [
         // AuthService: signing in needs no token; managing staff is the secretariat's.
@@ -413,5 +442,40 @@ public static class RoleMatrix
         Row("NotificationService/GetNotification", Access.SecretariatOnly, async c => new GetNotificationRequest { Id = await NotificationAsync(c) }),
         Row("NotificationService/ResendNotification", new Access(StatusCode.Unauthenticated, StatusCode.PermissionDenied, StatusCode.PermissionDenied, StatusCode.PermissionDenied, StatusCode.FailedPrecondition),
             async c => new ResendNotificationRequest { Id = await NotificationAsync(c) }),
+        // DocumentService: personal data and documents are the participant's own (the matrix's participants are not
+        // registered, so their own id is refused as malformed, past the role check) and the secretariat's; a visa letter is
+        // decided by the secretariat and verified by anyone holding its code.
+        Row("DocumentService/GetPersonalDetails", SelfOrSecretariat, async c => new GetPersonalDetailsRequest { ParticipantId = await PersonAsync(c) }),
+        Row("DocumentService/UpdatePersonalDetails", SelfOrSecretariat, async c => new UpdatePersonalDetailsRequest
+        {
+            ParticipantId = await PersonAsync(c), Details = new() { GivenNameLatin = "Matrix" },
+        }),
+        Row("DocumentService/UploadPhoto", SelfOrSecretariat, async c => new UploadPhotoRequest { ParticipantId = await PersonAsync(c), Content = ByteString.CopyFrom(PhotoPng) }),
+        Row("DocumentService/GetPhoto", SelfOrSecretariat, async c => new GetPhotoRequest
+        {
+            ParticipantId = await PersonAsync(c, (api, id) => api.UploadPhoto(id, PhotoPng)),
+        }),
+        Row("DocumentService/RequestVisaLetter", SelfOrSecretariat, async c => new RequestVisaLetterRequest { ParticipantId = await PersonAsync(c, WithPassport) }),
+        Row("DocumentService/DecideVisaLetter", Access.SecretariatOnly, async c => new DecideVisaLetterRequest
+        {
+            ParticipantId = await PersonAsync(c, async (api, id) => { await WithPassport(api, id); await api.RequestVisaLetter(id); }, always: true), Issue = true,
+        }),
+        Row("DocumentService/RevokeVisaLetter", Access.SecretariatOnly, async c => new RevokeVisaLetterRequest
+        {
+            ParticipantId = await PersonAsync(c, (api, id) => IssuedLetterAsync(api, id), always: true), Reason = "Matrix",
+        }),
+        Row("DocumentService/VerifyVisaLetter", Access.Anyone, async c =>
+        {
+            string url = "";
+            await PersonAsync(c, async (api, id) => url = await IssuedLetterAsync(api, id), always: true);
+            return new VerifyVisaLetterRequest { Code = Uri.UnescapeDataString(url[(url.LastIndexOf('/') + 1)..]) };
+        }),
+        Row("DocumentService/GetDocument", SelfOrSecretariat, async c => new GetDocumentRequest
+        {
+            // Made once before the call under test, which then finds it ready.
+            ParticipantId = await PersonAsync(c, (api, id) => DocumentEndToEndTests.DocumentAsync(api, id, DocumentKind.Confirmation)),
+            Kind = DocumentKind.Confirmation,
+        }),
+        Row("DocumentService/ExportPersonalData", SelfOrSecretariat, async c => new ExportPersonalDataRequest { ParticipantId = await PersonAsync(c) }),
     ];
 }

@@ -3,6 +3,7 @@ using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Accreditation;
 using WeGoAssembly.Contracts.Assemblies;
 using WeGoAssembly.Contracts.Auth;
+using WeGoAssembly.Contracts.Documents;
 using WeGoAssembly.Grains.Accreditation;
 using WeGoAssembly.Grains.Auth;
 using WeGoAssembly.Grains.Rules;
@@ -20,7 +21,7 @@ namespace WeGoAssembly.Server.Application;
 /// exports. A participant registers people into, and submits the letter of, their own delegation; the
 /// secretariat reviews, badges, records proxies and exports; staff (secretariat and logistics) scan badges.
 /// </summary>
-public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegister delegations, Notifier notifier, TimeProvider clock)
+public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegister delegations, Notifier notifier, SecretBox secrets, TimeProvider clock)
 {
     private const int MaxBadgeCodeLength = 200;
 
@@ -62,6 +63,8 @@ public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegist
         // issues the badge anew; the grain still demands an approval, and the earlier QR code stops scanning.
         var caller = context.RequireSelfOr(request.ParticipantId, Role.Secretariat);
         var badge = await DelegationOf(request.ParticipantId).IssueBadgeAsync(request.ParticipantId.Trim(), caller.Actor);
+        // Sealed with the servers' key, so the printable badge (DocumentService) can carry the QR code; the index keeps only its hash.
+        await grains.GetGrain<IPersonalFileGrain>(badge.Participant.Id).KeepBadgeCodeAsync(BadgeSecrets.KeyOf(badge.QrSecret), secrets.Seal(badge.QrSecret));
         if (!badge.ReplacedEarlierBadge)
             await notifier.NotifyAsync(badge.Participant, new BadgeReadyNotice(badge.BadgeNumber), ct: context.CancellationToken);
         return new()

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Orleans;
 using WeGoAssembly.Server.Application;
+using WeGoAssembly.Server.Documents;
 using WeGoAssembly.Server.Auth;
 using WeGoAssembly.Server.Services;
 using WeGoAssembly.Server.Jobs;
@@ -84,6 +85,9 @@ public static partial class WeGoAssemblyHost
         services.AddSingleton<MotionUseCases>();
         services.AddSingleton<LogisticsUseCases>();
         services.AddSingleton<NotificationUseCases>();
+        services.AddSingleton<DocumentUseCases>();
+        services.AddSingleton<DocumentSources>();
+        services.AddTransient<DocumentJob>();
         services.AddSingleton<ParticipantRoles>();
 
         services.AddGrpc(o =>
@@ -110,6 +114,7 @@ public static partial class WeGoAssemblyHost
         services.AddSingleton<VotingGrpcService>();
         services.AddSingleton<LogisticsGrpcService>();
         services.AddSingleton<NotificationGrpcService>();
+        services.AddSingleton<DocumentGrpcService>();
 
         // /healthz and grpc.health.v1.Health report the same checks.
         services.AddGrpcHealthChecks().AddCheck<StorageHealthCheck>("storage");
@@ -148,6 +153,7 @@ public static partial class WeGoAssemblyHost
         app.MapGrpcService<MotionGrpcService>();
         app.MapGrpcService<LogisticsGrpcService>();
         app.MapGrpcService<NotificationGrpcService>();
+        app.MapGrpcService<DocumentGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz");

@@ -27,8 +27,8 @@ internal sealed class JobServer(JobStorage storage, IJobFilterProvider filters, 
                 SchedulePollingInterval = options.PollInterval,
                 ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}",
                 ShutdownTimeout = TimeSpan.FromSeconds(15),
-                // In order of priority: deadlines and other work first, then e-mail.
-                Queues = ["default", Notifications.MailJob.Queue],
+                // In order of priority: deadlines and other work first, then documents, then e-mail.
+                Queues = ["default", Documents.DocumentJob.Queue, Notifications.MailJob.Queue],
             },
             storage, [], filters, activator,
             new BackgroundJobFactory(filters), new BackgroundJobPerformer(filters, activator), new BackgroundJobStateChanger(filters));

@@ -29,7 +29,8 @@ public sealed record WebUser(string DisplayName, IReadOnlySet<Role> Roles, Parti
 public sealed class WebApi(
     AuthenticationStateProvider authState, AccessCheck access,
     MembershipUseCases membership, AssemblyUseCases assembly, AccreditationUseCases accreditation, AuthUseCases auth,
-    AuditUseCases audit, AgendaUseCases agenda, VotingUseCases voting, FloorUseCases floor, DisplayUseCases display, MotionUseCases motion, LogisticsUseCases logistics, NotificationUseCases notifications)
+    AuditUseCases audit, AgendaUseCases agenda, VotingUseCases voting, FloorUseCases floor, DisplayUseCases display, MotionUseCases motion, LogisticsUseCases logistics, NotificationUseCases notifications,
+    DocumentUseCases documents)
 {
     public MembershipUseCases Membership => membership;
     public AssemblyUseCases Assembly => assembly;
@@ -43,6 +44,7 @@ public sealed class WebApi(
     public MotionUseCases Motion => motion;
     public LogisticsUseCases Logistics => logistics;
     public NotificationUseCases Notifications => notifications;
+    public DocumentUseCases Documents => documents;
 
     public async Task<WebUser> UserAsync() => WebUser.From((await authState.GetAuthenticationStateAsync()).User);
 
