@@ -6,7 +6,7 @@ namespace WeGoAssembly.Server.Tests;
 /// <summary>Typed AccreditationService calls as one signed-in caller.</summary>
 public static class AccreditationCalls
 {
-    private const string Service = "/wego.assembly.v1.AccreditationService/";
+    public const string Service = "/wego.assembly.v1.AccreditationService/";
 
     /// <summary>The smallest file that reads as a PDF, with some text after the signature.</summary>
     public static readonly byte[] Pdf = "%PDF-1.7\n1 0 obj << /Title (Credentials of the delegation) >> endobj\n%%EOF\n"u8.ToArray();

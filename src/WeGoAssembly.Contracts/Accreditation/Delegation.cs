@@ -80,7 +80,13 @@ public sealed record Delegation(
     IReadOnlyList<Participant> Participants,
     CredentialsLetter? CredentialsLetter,
     Proxy? ProxyGiven,
-    IReadOnlyList<Proxy> ProxiesHeld);
+    IReadOnlyList<Proxy> ProxiesHeld,
+    FocalPoint? FocalPoint = null,
+    DateTimeOffset? SubmittedForReviewAt = null);
+
+/// <summary>A member city's focal point for one assembly: registers the delegation's people and submits it for review.</summary>
+[GenerateSerializer, Alias("wego.FocalPoint")]
+public sealed record FocalPoint(string Name, string Email, string Language, DateTimeOffset InvitedAt, string InvitedBy);
 
 /// <summary>One scan at the door: who, in or out, when and by whom.</summary>
 [GenerateSerializer, Alias("wego.PresenceEvent")]

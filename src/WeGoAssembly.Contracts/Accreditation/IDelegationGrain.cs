@@ -32,6 +32,15 @@ public interface IDelegationGrain : IAuditedGrain
     /// <summary>Marks absent the holder of the badge stored under <paramref name="badgeKey"/>; idempotent.</summary>
     Task<PresenceChange> CheckOutAsync(string participantId, string badgeKey, string actor);
 
+    /// <summary>
+    /// Records the city's focal point, whose sign-in code is stored under <paramref name="codeKey"/>; returns the key of the
+    /// code of the focal point this one replaces (to be revoked), or null.
+    /// </summary>
+    Task<string?> InviteFocalPointAsync(FocalPoint focalPoint, string codeKey, string actor);
+
+    /// <summary>Submits the delegation for review before <paramref name="closesAt"/>; needs at least one person and the letter.</summary>
+    Task<Delegation> SubmitForReviewAsync(DateTimeOffset closesAt, string actor);
+
     /// <summary>Every check-in and check-out of this delegation, oldest first.</summary>
     Task<IReadOnlyList<PresenceEvent>> GetPresenceHistoryAsync();
 }

@@ -23,6 +23,10 @@ public sealed record DelegationState
     public List<StoredParticipant> Participants { get; init; } = [];
     public CredentialsLetter? Letter { get; init; }
     public List<PresenceEvent> PresenceHistory { get; init; } = [];
+    public FocalPoint? FocalPoint { get; init; }
+    /// <summary>The key (hash) of the focal point's sign-in code, to revoke it when another is invited.</summary>
+    public string FocalPointCodeKey { get; init; } = "";
+    public DateTimeOffset? SubmittedForReviewAt { get; init; }
 }
 
 /// <summary>
@@ -63,7 +67,40 @@ public sealed class DelegationGrain(
             state.State.Participants.Select(p => p.Participant).ToArray(),
             state.State.Letter,
             proxies.FirstOrDefault(p => p.GrantorMemberCityId == cityId),
-            proxies.Where(p => p.HolderMemberCityId == cityId).ToArray());
+            proxies.Where(p => p.HolderMemberCityId == cityId).ToArray(),
+            state.State.FocalPoint,
+            state.State.SubmittedForReviewAt);
+    }
+
+    public async Task<string?> InviteFocalPointAsync(FocalPoint focalPoint, string codeKey, string actor)
+    {
+        var (cleaned, errors) = DelegationRules.Validate(focalPoint);
+        DomainErrors.ThrowIfAny(errors);
+        var member = await RequireAssemblyAndCityAsync();
+        if (member.Status == MemberStatus.Withdrawn)
+            throw new DomainException(DomainErrorKind.StateConflict, $"{member.NameEn} ({member.Id}) has withdrawn from WeGO and cannot send a delegation.");
+        var previous = state.State.FocalPointCodeKey;
+        var invited = cleaned with { InvitedAt = clock.GetUtcNow(), InvitedBy = actor };
+        await state.WriteStateAsync(state.State with { FocalPoint = invited, FocalPointCodeKey = codeKey },
+            new AuditRecord(actor, "focal-point.invited", $"delegation/{this.GetPrimaryKeyString()}",
+                AuditDetails.Of(new { invited.Name, invited.Email, invited.Language, replaced = state.State.FocalPoint?.Name })));
+        return previous.Length > 0 ? previous : null;
+    }
+
+    public async Task<Delegation> SubmitForReviewAsync(DateTimeOffset closesAt, string actor)
+    {
+        await RequireAssemblyAndCityAsync();
+        if (clock.GetUtcNow() >= closesAt)
+            throw new DomainException(DomainErrorKind.StateConflict,
+                $"Registration for {Key.AssemblyId} closed at {closesAt:yyyy-MM-dd HH:mm} UTC; ask the secretariat to register the delegation.");
+        if (state.State.Participants.Count == 0)
+            throw new DomainException(DomainErrorKind.StateConflict, $"The delegation of {Key.MemberCityId} has no one registered yet; register its people first.");
+        if (state.State.Letter is null)
+            throw new DomainException(DomainErrorKind.StateConflict, $"The delegation of {Key.MemberCityId} has no credentials letter on file; upload the letter signed by the city before submitting.");
+        await state.WriteStateAsync(state.State with { SubmittedForReviewAt = clock.GetUtcNow() },
+            new AuditRecord(actor, "delegation.submitted", $"delegation/{this.GetPrimaryKeyString()}",
+                AuditDetails.Of(new { people = state.State.Participants.Count(p => p.Participant.Status != AccreditationStatus.Rejected) })));
+        return await GetAsync();
     }
 
     public Task<IReadOnlyList<PresenceEvent>> GetPresenceHistoryAsync() =>

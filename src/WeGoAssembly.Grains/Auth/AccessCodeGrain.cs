@@ -55,7 +55,7 @@ public sealed class AccessCodeGrain(
         await state.WriteStateAsync(
             new AccessCodeState { Participant = participant, IssuedAt = state.State.IssuedAt, Revoked = true, RevokedAt = clock.GetUtcNow() },
             new AuditRecord(actor, "access-code.revoked", Subject(participant), Details(participant)));
-        changes.Notify($"participant:{participant.ParticipantId}");
+        changes.Notify(AccessCodes.ActorOf(participant));
     }
 
     private static string Subject(ParticipantRef p) => $"participant/{p.AssemblyId}/{p.MemberCityId}/{p.ParticipantId}";

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using WeGoAssembly.Contracts.Auth;
+using WeGoAssembly.Grains.Rules;
 
 namespace WeGoAssembly.Grains.Auth;
 
@@ -35,4 +37,12 @@ public static class AccessCodes
 
     /// <summary>Whether <paramref name="key"/> has the shape of a key from <see cref="KeyOf"/> (64 lower-case hex digits).</summary>
     public static bool IsKey(string key) => key.Length == 64 && key.All(char.IsAsciiHexDigitLower);
+
+    /// <summary>
+    /// Who a code signs in, as the audit log and the access check name them: "participant:{id}", or for a focal point's
+    /// code "focal-point:{assemblyId}.{memberCityId}".
+    /// </summary>
+    public static string ActorOf(ParticipantRef holder) => ParticipantIds.IsFocalPoint(holder.ParticipantId)
+        ? $"focal-point:{holder.AssemblyId}.{holder.MemberCityId}"
+        : $"participant:{holder.ParticipantId}";
 }

@@ -46,6 +46,14 @@ public static partial class DelegationRules
         return (cleaned, errors);
     }
 
+    /// <summary>Checks and cleans a focal point's name, e-mail and language.</summary>
+    public static (FocalPoint FocalPoint, IReadOnlyList<FieldError> Errors) Validate(FocalPoint focalPoint)
+    {
+        var (person, errors) = Validate(new NewParticipant(focalPoint.Name, "", "", "", focalPoint.Email, ParticipantRole.Observer, false, focalPoint.Language));
+        return (focalPoint with { Name = person.GivenName, Email = person.Email, Language = person.Language },
+            errors.Select(e => e with { Field = "focal_point." + (e.Field == "given_name" ? "name" : e.Field), Message = e.Message.Replace("given_name", "name") }).ToArray());
+    }
+
     /// <summary>A simple check that catches typing mistakes: one @, a local part, a dotted domain, no spaces.</summary>
     public static bool IsEmail(string email) => EmailPattern().IsMatch(email);
 
@@ -98,6 +106,16 @@ public static class ParticipantIds
             return (assembly, city);
         throw DomainException.Invalid(field, $"{field} \"{TextRules.Shorten(id ?? "")}\" is not a participant id such as \"ga-2023.seoul.p3\".");
     }
+
+    /// <summary>
+    /// What a focal point's sign-in names in place of a participant id: "{assemblyId}.{memberCityId}.focal-point". It is
+    /// never a participant id, so no check of "the participant themselves" lets a focal point pass.
+    /// </summary>
+    public static string FocalPoint(string assemblyId, string memberCityId) => $"{assemblyId}.{memberCityId}.{FocalPointSuffix}";
+
+    public const string FocalPointSuffix = "focal-point";
+
+    public static bool IsFocalPoint(string id) => id.EndsWith("." + FocalPointSuffix, StringComparison.Ordinal);
 
     /// <summary>The key of the delegation grain: "{assemblyId}/{memberCityId}".</summary>
     public static string DelegationKey(string assemblyId, string memberCityId) => $"{assemblyId}/{memberCityId}";

@@ -60,11 +60,18 @@ public static class AccreditationMapping
             MemberCityId = d.MemberCityId,
             CredentialsLetter = d.CredentialsLetter?.ToProto(),
             ProxyGiven = d.ProxyGiven?.ToProto(),
+            FocalPoint = d.FocalPoint?.ToProto(),
+            SubmittedForReviewAt = d.SubmittedForReviewAt is { } at ? Timestamp.FromDateTimeOffset(at) : null,
         };
         message.Participants.AddRange(d.Participants.Select(p => p.ToProto()));
         message.ProxiesHeld.AddRange(d.ProxiesHeld.Select(p => p.ToProto()));
         return message;
     }
+
+    public static V1.FocalPoint ToProto(this Domain.Accreditation.FocalPoint f) => new()
+    {
+        Name = f.Name, Email = f.Email, Language = f.Language, InvitedAt = Timestamp.FromDateTimeOffset(f.InvitedAt),
+    };
 
     public static V1.Quorum ToProto(this Domain.Assemblies.QuorumCount q) => new()
     {

@@ -13,6 +13,11 @@ using Orleans;
 using WeGoAssembly.Server.Auth;
 using WeGoAssembly.Server.Notifications;
 using AccreditationDecision = WeGoAssembly.Contracts.Accreditation.AccreditationDecision;
+using FocalPoint = WeGoAssembly.Contracts.Accreditation.FocalPoint;
+using Participant = WeGoAssembly.Contracts.Accreditation.Participant;
+using ParticipantRole = WeGoAssembly.Contracts.Accreditation.ParticipantRole;
+using AccreditationStatus = WeGoAssembly.Contracts.Accreditation.AccreditationStatus;
+using PresenceStatus = WeGoAssembly.Contracts.Accreditation.PresenceStatus;
 
 namespace WeGoAssembly.Server.Application;
 
@@ -21,7 +26,7 @@ namespace WeGoAssembly.Server.Application;
 /// exports. A participant registers people into, and submits the letter of, their own delegation; the
 /// secretariat reviews, badges, records proxies and exports; staff (secretariat and logistics) scan badges.
 /// </summary>
-public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegister delegations, Notifier notifier, SecretBox secrets, TimeProvider clock)
+public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegister delegations, Notifier notifier, SecretBox secrets, MailOptions mail, TimeProvider clock)
 {
     private const int MaxBadgeCodeLength = 200;
 
@@ -29,6 +34,10 @@ public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegist
     {
         var caller = context.RequireDelegation(request.AssemblyId, request.MemberCityId);
         var delegation = Delegation(request.AssemblyId, request.MemberCityId);
+        if (caller.Roles.Contains(Role.FocalPoint) && await grains.GetGrain<IAssemblyGrain>(request.AssemblyId.Trim()).GetAsync() is { } assembly
+            && clock.GetUtcNow() >= RegistrationCloses(assembly))
+            throw new DomainException(DomainErrorKind.StateConflict,
+                $"Registration for {assembly.Title} closed at {RegistrationCloses(assembly):yyyy-MM-dd HH:mm zzz}; ask the secretariat to register this person.");
         var participant = await delegation.RegisterAsync(request.ToDomain(), caller.Actor);
         // The code is returned once and never stored; the server keeps its hash only.
         var (code, key) = AccessCodes.New();
@@ -119,6 +128,51 @@ public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegist
         response.Proxies.AddRange((await grains.GetGrain<IAssemblyGrain>(assemblyId).GetProxiesAsync(request.IncludeRevoked)).Select(p => p.ToProto()));
         return response;
     }
+
+    public async Task<InviteFocalPointResponse> InviteFocalPoint(InviteFocalPointRequest request, CallContext context)
+    {
+        var caller = context.Require(Role.Secretariat);
+        var asked = request.FocalPoint ?? throw DomainException.Invalid("focal_point", "focal_point is required: the name and e-mail address to invite.");
+        var assemblyId = RequestChecks.Id("assembly_id", request.AssemblyId);
+        var cityId = RequestChecks.Id("member_city_id", request.MemberCityId);
+        var (code, key) = AccessCodes.New();
+        var delegation = Delegation(assemblyId, cityId);
+        var replaced = await delegation.InviteFocalPointAsync(new FocalPoint(asked.Name, asked.Email, asked.Language, default, ""), key, caller.Actor);
+        var focalPoint = (await delegation.GetAsync()).FocalPoint!;
+        // The code signs the focal point in as their city's, never as a participant (see ParticipantIds.FocalPoint).
+        await grains.GetGrain<IAccessCodeGrain>(key).IssueAsync(
+            new ParticipantRef(ParticipantIds.FocalPoint(assemblyId, cityId), assemblyId, cityId, focalPoint.Name), caller.Actor);
+        if (replaced is not null)
+            await grains.GetGrain<IAccessCodeGrain>(replaced).RevokeAsync(caller.Actor);
+        await notifier.NotifyAsync(AsRecipient(focalPoint, assemblyId, cityId), new FocalPointInviteNotice(focalPoint.InvitedAt), code, context.CancellationToken);
+        return new() { FocalPoint = focalPoint.ToProto(), AccessCode = code, SignInUrl = $"{mail.SiteUrl.TrimEnd('/')}/signin?code={Uri.EscapeDataString(code)}" };
+    }
+
+    public async Task<SubmitDelegationResponse> SubmitDelegation(SubmitDelegationRequest request, CallContext context)
+    {
+        var caller = context.RequireDelegation(request.AssemblyId, request.MemberCityId);
+        var assembly = await grains.GetGrain<IAssemblyGrain>(RequestChecks.Id("assembly_id", request.AssemblyId)).GetAsync()
+            ?? throw DomainException.NotFound($"No assembly \"{request.AssemblyId}\" exists; check the id with GetAssembly.");
+        var delegation = await Delegation(request.AssemblyId, request.MemberCityId).SubmitForReviewAsync(RegistrationCloses(assembly), caller.Actor);
+        return new() { Delegation = delegation.ToProto() };
+    }
+
+    /// <summary>
+    /// When focal points can no longer register and submit: the start of the assembly's first day in its time zone (its
+    /// last day, or the end of its year, when no first day is set). The secretariat registers after that.
+    /// </summary>
+    public static DateTimeOffset RegistrationCloses(Contracts.Assemblies.Assembly assembly)
+    {
+        var day = assembly.StartsOn ?? assembly.EndsOn ?? new DateOnly(assembly.Year + 1, 1, 1);
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(assembly.TimeZone, out var found) ? found : TimeZoneInfo.Utc;
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+    }
+
+    /// <summary>The focal point as the notifier addresses a recipient (it writes to participants).</summary>
+    private Participant AsRecipient(FocalPoint f, string assemblyId, string cityId) => new(
+        ParticipantIds.FocalPoint(assemblyId, cityId), assemblyId, cityId, f.Name, "", "", "", f.Email, ParticipantRole.Observer, false,
+        AccreditationStatus.Submitted, "", "", PresenceStatus.NotArrived, null, f.InvitedAt, f.Language);
 
     public async Task<GetDelegationResponse> GetDelegation(GetDelegationRequest request, CallContext context)
     {

@@ -60,11 +60,10 @@ public sealed class AuthUseCases(
             throw new RpcException(new Status(StatusCode.Unauthenticated,
                 "This access code is not valid (case, spaces and hyphens do not matter); check it, or ask your delegation's focal point or the secretariat for it."));
         }
-        return new()
-        {
-            Session = Session(new CallerIdentity($"participant:{participant.ParticipantId}", new HashSet<Role> { Role.Participant }, participant.DisplayName, participant),
-                key),
-        };
+        // A focal point's code names their city, not a participant: they sign in with the FocalPoint role alone.
+        var role = ParticipantIds.IsFocalPoint(participant.ParticipantId) ? Role.FocalPoint : Role.Participant;
+        var identity = new CallerIdentity(AccessCodes.ActorOf(participant), new HashSet<Role> { role }, participant.DisplayName, participant);
+        return new() { Session = Session(identity, key) };
     }
 
     public async Task<UpsertStaffAccountResponse> UpsertStaffAccount(UpsertStaffAccountRequest request, CallContext context)

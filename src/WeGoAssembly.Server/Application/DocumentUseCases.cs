@@ -22,14 +22,14 @@ namespace WeGoAssembly.Server.Application;
 
 /// <summary>
 /// The personal file and the official documents. Personal data (details, passport, photo) and documents are the
-/// participant's own and the secretariat's; visa letters are decided and revoked by the secretariat, and verified by
+/// participant's own, their focal point's and the secretariat's; visa letters are decided and revoked by the secretariat, and verified by
 /// anyone holding a letter's code. Every change queues the participant's documents to be made again in the background.
 /// </summary>
 public sealed class DocumentUseCases(IGrainFactory grains, DocumentSources sources, SecretBox secrets, IBackgroundJobClient jobs, TimeProvider clock)
 {
     public async Task<GetPersonalDetailsResponse> GetPersonalDetails(GetPersonalDetailsRequest request, CallContext context)
     {
-        context.RequireSelfOr(request.ParticipantId, Role.Secretariat);
+        context.RequirePersonalData(request.ParticipantId);
         var id = Id(request.ParticipantId);
         await ParticipantAsync(id);
         var file = await File(id).GetAsync();
@@ -38,7 +38,7 @@ public sealed class DocumentUseCases(IGrainFactory grains, DocumentSources sourc
 
     public async Task<UpdatePersonalDetailsResponse> UpdatePersonalDetails(UpdatePersonalDetailsRequest request, CallContext context)
     {
-        var caller = context.RequireSelfOr(request.ParticipantId, Role.Secretariat);
+        var caller = context.RequirePersonalData(request.ParticipantId);
         var id = Id(request.ParticipantId);
         var details = request.Details.ToDomain();
         var (_, assembly) = await ParticipantAsync(id);
@@ -49,7 +49,7 @@ public sealed class DocumentUseCases(IGrainFactory grains, DocumentSources sourc
 
     public async Task<UploadPhotoResponse> UploadPhoto(UploadPhotoRequest request, CallContext context)
     {
-        var caller = context.RequireSelfOr(request.ParticipantId, Role.Secretariat);
+        var caller = context.RequirePersonalData(request.ParticipantId);
         var id = Id(request.ParticipantId);
         var (jpeg, width, height) = PhotoImages.Reencode(request.Content.Span);
         await ParticipantAsync(id);
@@ -60,7 +60,7 @@ public sealed class DocumentUseCases(IGrainFactory grains, DocumentSources sourc
 
     public async Task<GetPhotoResponse> GetPhoto(GetPhotoRequest request, CallContext context)
     {
-        context.RequireSelfOr(request.ParticipantId, Role.Secretariat);
+        context.RequirePersonalData(request.ParticipantId);
         var id = Id(request.ParticipantId);
         var (participant, _) = await ParticipantAsync(id);
         var photo = await File(id).GetPhotoAsync() ?? throw DomainException.NotFound($"No photo of {participant.DisplayName} is on file; upload one with UploadPhoto.");
@@ -69,7 +69,7 @@ public sealed class DocumentUseCases(IGrainFactory grains, DocumentSources sourc
 
     public async Task<RequestVisaLetterResponse> RequestVisaLetter(RequestVisaLetterRequest request, CallContext context)
     {
-        var caller = context.RequireSelfOr(request.ParticipantId, Role.Secretariat);
+        var caller = context.RequirePersonalData(request.ParticipantId);
         var id = Id(request.ParticipantId);
         await ParticipantAsync(id);
         var letter = await File(id).RequestVisaLetterAsync(caller.Actor);
@@ -132,7 +132,7 @@ public sealed class DocumentUseCases(IGrainFactory grains, DocumentSources sourc
 
     public async Task<GetDocumentResponse> GetDocument(GetDocumentRequest request, CallContext context)
     {
-        context.RequireSelfOr(request.ParticipantId, Role.Secretariat);
+        context.RequirePersonalData(request.ParticipantId);
         var id = Id(request.ParticipantId);
         if (!System.Enum.IsDefined((DocumentKind)request.Kind))
             throw DomainException.Invalid("kind", "kind must be one of DOCUMENT_KIND_CONFIRMATION, _BADGE, _VISA_LETTER and _CERTIFICATE.");
@@ -151,7 +151,7 @@ public sealed class DocumentUseCases(IGrainFactory grains, DocumentSources sourc
 
     public async Task<ExportPersonalDataResponse> ExportPersonalData(ExportPersonalDataRequest request, CallContext context)
     {
-        context.RequireSelfOr(request.ParticipantId, Role.Secretariat);
+        context.RequirePersonalData(request.ParticipantId);
         var id = Id(request.ParticipantId);
         var source = await sources.ReadAsync(id);
         var (assemblyId, cityId) = ParticipantIds.Parse("participant_id", id);

@@ -59,18 +59,34 @@ public sealed record CallContext(CallerIdentity? Identity, string? Refusal, stri
     public CallerIdentity RequireSelfOr(string participantId, Role role, [CallerMemberName] string rpc = "") =>
         RequireSelfOr(participantId, [role], rpc);
 
-    /// <summary>The secretariat, or a participant of the delegation of <paramref name="memberCityId"/> to <paramref name="assemblyId"/>.</summary>
+    /// <summary>The secretariat, or a participant or the focal point of the delegation of <paramref name="memberCityId"/> to <paramref name="assemblyId"/>.</summary>
     public CallerIdentity RequireDelegation(string assemblyId, string memberCityId, [CallerMemberName] string rpc = "")
     {
         var caller = Authenticated();
         if (caller.Roles.Contains(Role.Secretariat))
             return caller;
-        if (caller.Roles.Contains(Role.Participant) && caller.Participant is { } p
+        if ((caller.Roles.Contains(Role.Participant) || caller.Roles.Contains(Role.FocalPoint)) && caller.Participant is { } p
             && string.Equals(p.AssemblyId, assemblyId, StringComparison.Ordinal)
             && string.Equals(p.MemberCityId, memberCityId, StringComparison.Ordinal))
             return caller;
         throw PermissionDenied(
             $"{rpc} needs the Secretariat role or a participant of the delegation of \"{memberCityId}\" to \"{assemblyId}\"; {Describe(caller)}.");
+    }
+
+    /// <summary>
+    /// Who may read and change a participant's personal data (passport, photo, documents): the person, the focal point of
+    /// their delegation, or the secretariat.
+    /// </summary>
+    public CallerIdentity RequirePersonalData(string participantId, [CallerMemberName] string rpc = "")
+    {
+        var caller = Authenticated();
+        var id = participantId.Trim();
+        if (caller.Roles.Contains(Role.Secretariat)
+            || (caller.Roles.Contains(Role.Participant) && caller.Participant is { } self && self.ParticipantId == id)
+            || (caller.Roles.Contains(Role.FocalPoint) && caller.Participant is { } focal && id.StartsWith($"{focal.AssemblyId}.{focal.MemberCityId}.", StringComparison.Ordinal)))
+            return caller;
+        throw PermissionDenied($"{rpc} for {TextRules.Shorten(id)} needs the Secretariat role, the participant themselves, " +
+            $"or the focal point of their delegation; you are signed in as {caller.Actor}.");
     }
 
     /// <summary>Staff, or a participant of <paramref name="assemblyId"/>: who may follow an assembly's floor and motions.</summary>
@@ -83,7 +99,7 @@ public sealed record CallContext(CallerIdentity? Identity, string? Refusal, stri
     }
 
     private static string Describe(CallerIdentity caller) => caller.Participant is { } p
-        ? $"you are signed in as {caller.Actor}, a participant of the delegation of \"{p.MemberCityId}\" to \"{p.AssemblyId}\""
+        ? $"you are signed in as {caller.Actor}, {(caller.Roles.Contains(Role.FocalPoint) ? "the focal point" : "a participant")} of the delegation of \"{p.MemberCityId}\" to \"{p.AssemblyId}\""
         : $"you are signed in as {caller.Actor} with the {string.Join(" and ", caller.Roles.Order())} role{(caller.Roles.Count == 1 ? "" : "s")}";
 
     private static RpcException PermissionDenied(string message) => new(new Status(StatusCode.PermissionDenied, message));

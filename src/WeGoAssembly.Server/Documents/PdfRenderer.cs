@@ -131,7 +131,7 @@ public static class PdfRenderer
             $"WeGO, the World Smart Sustainable Cities Organization, invites the person named above to attend {s.Assembly.Title}, " +
             $"held at {s.Assembly.Venue} on {Dates(s)}, as {Article(RoleName(p: s.Participant.Role, korean: false))} of the delegation of {s.City.NameEn}. " +
             "We kindly ask you to grant the visa needed for this stay. This letter implies no financial obligation of WeGO.",
-            $"세계스마트지속가능도시기구(WeGO)는 위 사람을 {s.City.NameEn} 대표단의 {RoleName(s.Participant.Role, korean: true)}(으)로서 " +
+            $"세계스마트지속가능도시기구(WeGO)는 위 사람을 {s.City.NameEn} 대표단의 {AsKorean(RoleName(s.Participant.Role, korean: true))} " +
             $"{Dates(s)} {s.Assembly.Venue}에서 열리는 {s.Assembly.Title}에 초청합니다. 체류에 필요한 비자 발급을 요청드립니다. " +
             "이 초청장은 WeGO의 재정적 의무를 수반하지 않습니다.");
         var qrSize = 96.0;
@@ -225,6 +225,10 @@ public static class PdfRenderer
         (null, { } day) => $"{day:yyyy-MM-dd}",
         _ => s.Assembly.Year.ToString(),
     };
+
+    /// <summary>"…로서" after a vowel, "…으로서" after a final consonant (투표 대표로서, 참관인으로서).</summary>
+    private static string AsKorean(string noun) =>
+        noun[^1] is >= '가' and <= '힣' && (noun[^1] - '가') % 28 != 0 ? noun + "으로서" : noun + "로서";
 
     private static string Article(string noun) => ("aeiou".Contains(char.ToLowerInvariant(noun[0])) ? "an " : "a ") + noun.ToLowerInvariant();
 

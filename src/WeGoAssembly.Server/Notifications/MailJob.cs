@@ -33,7 +33,7 @@ public sealed partial class MailJob(NotificationLog log, MailOptions mail, Secre
             return;
         }
         var body = message.Body;
-        if (message.Kind == AccessCodeNotice.KindName)
+        if (message.Kind is AccessCodeNotice.KindName or FocalPointInviteNotice.KindName)
         {
             var code = await log.GetSecretAsync(id, cancellationToken) is { } sealedCode ? secrets.Open(sealedCode) : null;
             if (code is null)

@@ -66,6 +66,32 @@ public sealed record AccessCodeNotice : Notice
             "이 코드는 투표할 때도 본인을 대신하므로 다른 사람과 공유하지 마세요.")));
 }
 
+/// <summary>The secretariat invites a member city's focal point: a sign-in link that carries their code.</summary>
+public sealed record FocalPointInviteNotice(DateTimeOffset InvitedAt) : Notice
+{
+    public const string KindName = "focal-point-invitation";
+
+    public override string Kind => KindName;
+
+    // Each invitation is news: inviting again replaces the code.
+    public override string DedupeKey(Participant to) => $"focal-point:{to.Id}:{InvitedAt.ToUnixTimeMilliseconds()}";
+
+    public override (string, string) Write(MailContext m) => (
+        m.T($"Register the delegation of {m.City} for {m.Assembly.Title}", $"{m.Assembly.Title} {m.City} 대표단 등록 안내"),
+        m.Letter(m.T(
+            $"The WeGO Secretariat invites you, as focal point of {m.City}, to register your city's delegation for {m.Assembly.Title}.\n\n" +
+            $"Sign in with this link: {m.Link("/signin?code=" + AccessCodePlaceholder)}\n" +
+            $"(or at {m.Link("/signin")} with the code {AccessCodePlaceholder})\n\n" +
+            "Register each member of the delegation (names, role, passport data for those who need a visa letter, a photo for the badge), " +
+            "upload the credentials letter signed by your city, and submit the delegation for review before registration closes. " +
+            "Keep the link to yourself: it signs you in for your city.",
+            $"WeGO 사무국은 {m.City}의 담당자인 귀하께 {m.Assembly.Title} 대표단 등록을 요청드립니다.\n\n" +
+            $"다음 링크로 로그인하세요: {m.Link("/signin?code=" + AccessCodePlaceholder)}\n" +
+            $"(또는 {m.Link("/signin")} 에서 코드 {AccessCodePlaceholder} 입력)\n\n" +
+            "대표단 구성원(성명, 역할, 비자 초청장이 필요한 분의 여권 정보, 명찰 사진)을 등록하고, 시에서 서명한 신임장을 올린 뒤 " +
+            "등록 마감 전에 대표단을 제출해 주세요. 이 링크는 귀하의 도시를 대신하므로 다른 사람과 공유하지 마세요.")));
+}
+
 /// <summary>The secretariat's decision on an accreditation, with the reason when it is a refusal.</summary>
 public sealed record AccreditationNotice(AccreditationStatus Status, string Reason, DateTimeOffset DecidedAt) : Notice
 {

@@ -61,4 +61,11 @@ public sealed class AccreditationGrpcService(AccreditationUseCases useCases) : A
     [Authorize(Roles = "Secretariat")]
     public override Task<ExportAttendanceResponse> ExportAttendance(ExportAttendanceRequest request, ServerCallContext context) =>
         useCases.ExportAttendance(request, context.ToCallContext());
+
+    [Authorize(Roles = "Secretariat")]
+    public override Task<InviteFocalPointResponse> InviteFocalPoint(InviteFocalPointRequest request, ServerCallContext context) =>
+        useCases.InviteFocalPoint(request, context.ToCallContext());
+
+    public override Task<SubmitDelegationResponse> SubmitDelegation(SubmitDelegationRequest request, ServerCallContext context) =>
+        useCases.SubmitDelegation(request, context.ToCallContext());
 }

@@ -44,6 +44,7 @@ public static class WebSignIn
     /// <summary>Where a signed-in user starts.</summary>
     public static string Home(AuthSession session) => session.Roles.Contains(UserRole.Secretariat) ? "/secretariat"
         : session.Roles.Contains(UserRole.Logistics) ? "/logistics"
+        : session.Roles.Contains(UserRole.FocalPoint) ? "/delegation"
         : "/vote";
 
     /// <summary>A return address that stays on this site ("/x", never "//host" or "https://...").</summary>

@@ -83,7 +83,7 @@ public static class WebUi
         app.MapStaticAssets(Path.Combine(AppContext.BaseDirectory, typeof(App).Assembly.GetName().Name + ".staticwebassets.endpoints.json"));
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new EmbeddedFileProvider(typeof(App).Assembly, typeof(App).Namespace + ".Assets") });
         app.MapSignInEndpoints();
-        app.MapLogisticsDownloads();
+        app.MapDownloads();
         app.MapDoorScan();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
