@@ -291,6 +291,18 @@ public static class RoleMatrix
                 await c.Secretariat.Review(id, AccreditationDecision.Approve);
                 return new IssueBadgeRequest { ParticipantId = id };
             }),
+        Row("AccreditationService/InviteFocalPoint", Access.SecretariatOnly, c => new InviteFocalPointRequest
+        {
+            AssemblyId = "ga-2023", MemberCityId = "seoul", FocalPoint = new() { Name = "Matrix focal point", Email = $"{c.Unique("focal")}@seoul.example.org" },
+        }),
+        // The sample assembly's registration closed in 2023: refused by state, past the role check.
+        Row("AccreditationService/SubmitDelegation", new Access(StatusCode.Unauthenticated, StatusCode.FailedPrecondition, StatusCode.PermissionDenied, StatusCode.PermissionDenied, StatusCode.FailedPrecondition),
+            _ => new SubmitDelegationRequest { AssemblyId = "ga-2023", MemberCityId = "seoul" }),
+        Row("AccreditationService/ImportParticipants", Access.SecretariatOnly, c => new ImportParticipantsRequest
+        {
+            AssemblyId = "ga-2023", DryRun = true,
+            Csv = ByteString.CopyFromUtf8($"member_city_id,given_name,email,role\nseoul,Matrix,{c.Unique("import")}@seoul.example.org,observer\n"),
+        }),
         Row("AccreditationService/CheckIn", Access.StaffOnly, async c =>
             new CheckInRequest { BadgeCode = (await c.Secretariat.BadgedAsync("ga-2023", "seoul", ParticipantRole.Observer)).QrSecret }),
         Row("AccreditationService/CheckOut", Access.StaffOnly, async c =>

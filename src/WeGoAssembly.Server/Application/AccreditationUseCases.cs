@@ -4,6 +4,7 @@ using WeGoAssembly.Contracts.Accreditation;
 using WeGoAssembly.Contracts.Assemblies;
 using WeGoAssembly.Contracts.Auth;
 using WeGoAssembly.Contracts.Documents;
+using WeGoAssembly.Contracts.Membership;
 using WeGoAssembly.Grains.Accreditation;
 using WeGoAssembly.Grains.Auth;
 using WeGoAssembly.Grains.Rules;
@@ -38,13 +39,89 @@ public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegist
             && clock.GetUtcNow() >= RegistrationCloses(assembly))
             throw new DomainException(DomainErrorKind.StateConflict,
                 $"Registration for {assembly.Title} closed at {RegistrationCloses(assembly):yyyy-MM-dd HH:mm zzz}; ask the secretariat to register this person.");
-        var participant = await delegation.RegisterAsync(request.ToDomain(), caller.Actor);
-        // The code is returned once and never stored; the server keeps its hash only.
+        var (participant, code) = await RegisterAsync(delegation, request.ToDomain(), caller.Actor, context.CancellationToken);
+        return new() { Participant = participant.ToProto(), AccessCode = code };
+    }
+
+    /// <summary>Registers one person, issues their access code and e-mails it; returns the code (shown once, never stored).</summary>
+    private async Task<(Participant Participant, string AccessCode)> RegisterAsync(IDelegationGrain delegation, NewParticipant person, string actor, CancellationToken ct)
+    {
+        var participant = await delegation.RegisterAsync(person, actor);
         var (code, key) = AccessCodes.New();
         await grains.GetGrain<IAccessCodeGrain>(key).IssueAsync(
-            new ParticipantRef(participant.Id, participant.AssemblyId, participant.MemberCityId, participant.DisplayName), caller.Actor);
-        await notifier.NotifyAsync(participant, new AccessCodeNotice(), code, context.CancellationToken);
-        return new() { Participant = participant.ToProto(), AccessCode = code };
+            new ParticipantRef(participant.Id, participant.AssemblyId, participant.MemberCityId, participant.DisplayName), actor);
+        await notifier.NotifyAsync(participant, new AccessCodeNotice(), code, ct);
+        return (participant, code);
+    }
+
+    public async Task<ImportParticipantsResponse> ImportParticipants(ImportParticipantsRequest request, CallContext context)
+    {
+        var caller = context.Require(Role.Secretariat);
+        var assemblyId = RequestChecks.Id("assembly_id", request.AssemblyId);
+        var assembly = await grains.GetGrain<IAssemblyGrain>(assemblyId).GetAsync()
+            ?? throw DomainException.NotFound($"No assembly \"{assemblyId}\" exists; check the id with GetAssembly.");
+        var parsed = ParticipantCsv.Parse(request.Csv.Memory);
+
+        // The checks that need what is stored, row after row as if the earlier rows were registered already.
+        var errors = parsed.Errors.ToList();
+        var good = new List<(ParticipantRow Row, string? RegisteredAs)>();
+        foreach (var city in parsed.Rows.GroupBy(r => r.MemberCityId))
+        {
+            var member = await grains.GetGrain<IMemberCityGrain>(city.Key).GetAsync();
+            if (member is null || member.Status == Contracts.Membership.MemberStatus.Withdrawn)
+            {
+                errors.AddRange(city.Select(r => new Grains.Membership.ImportRowError(r.Line, city.Key, member is null
+                    ? $"member_city_id \"{city.Key}\" is not in the member register; check the id or add the city first."
+                    : $"{member.NameEn} has withdrawn from WeGO and cannot send a delegation.")));
+                continue;
+            }
+            var people = (await Delegation(assemblyId, city.Key).GetAsync()).Participants.ToList();
+            foreach (var row in city)
+            {
+                var p = row.Person;
+                if (people.FirstOrDefault(q => q.GivenName == p.GivenName && q.FamilyName == p.FamilyName
+                        && string.Equals(q.Email, p.Email, StringComparison.OrdinalIgnoreCase)) is { } same)
+                {
+                    // Registered before (an import sent twice): skipped. On an earlier line of this file: refused.
+                    if (same.Id.Length > 0)
+                        good.Add((row, same.Id));
+                    else
+                        errors.Add(new(row.Line, city.Key, $"{p.GivenName} {p.FamilyName} ({p.Email}) appears already on an earlier line."));
+                    continue;
+                }
+                if (DelegationRules.CheckPlace(people, p.Role, p.HeadOfDelegation) is { } refused)
+                {
+                    errors.Add(new(row.Line, city.Key, refused.Message));
+                    continue;
+                }
+                people.Add(new Participant("", assemblyId, city.Key, p.GivenName, p.FamilyName, p.Title, p.Organisation, p.Email, p.Role, p.HeadOfDelegation,
+                    AccreditationStatus.Submitted, "", "", PresenceStatus.NotArrived, null, default, p.Language));
+                good.Add((row, null));
+            }
+        }
+
+        var response = new ImportParticipantsResponse { RowsRead = parsed.RowsRead };
+        response.Errors.AddRange(errors.OrderBy(e => e.Line).Select(e => new Protos.V1.ImportRowError { Line = e.Line, MemberCityId = e.MemberCityId, Reason = e.Reason }));
+        var store = !request.DryRun && errors.Count == 0;
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        foreach (var (row, registeredAs) in good.OrderBy(g => g.Row.Line))
+        {
+            var id = registeredAs ?? "";
+            if (store && registeredAs is null)
+            {
+                id = (await RegisterAsync(Delegation(assemblyId, row.MemberCityId), row.Person, caller.Actor, context.CancellationToken)).Participant.Id;
+                if (row.Details != Contracts.Documents.PersonalDetails.None)
+                    await grains.GetGrain<IPersonalFileGrain>(id).UpdateDetailsAsync(row.Details, today, today, caller.Actor);
+                response.RowsImported++;
+            }
+            response.Rows.Add(new ImportedParticipant
+            {
+                Line = row.Line, MemberCityId = row.MemberCityId, GivenName = row.Person.GivenName, FamilyName = row.Person.FamilyName,
+                Role = (Protos.V1.ParticipantRole)row.Person.Role, Email = row.Person.Email, HeadOfDelegation = row.Person.HeadOfDelegation,
+                ParticipantId = store || registeredAs is not null ? id : "", Skipped = registeredAs is not null,
+            });
+        }
+        return response;
     }
 
     public async Task<SubmitCredentialsResponse> SubmitCredentials(SubmitCredentialsRequest request, CallContext context)

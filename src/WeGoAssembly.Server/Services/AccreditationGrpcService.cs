@@ -68,4 +68,8 @@ public sealed class AccreditationGrpcService(AccreditationUseCases useCases) : A
 
     public override Task<SubmitDelegationResponse> SubmitDelegation(SubmitDelegationRequest request, ServerCallContext context) =>
         useCases.SubmitDelegation(request, context.ToCallContext());
+
+    [Authorize(Roles = "Secretariat")]
+    public override Task<ImportParticipantsResponse> ImportParticipants(ImportParticipantsRequest request, ServerCallContext context) =>
+        useCases.ImportParticipants(request, context.ToCallContext());
 }
