@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using Google.Protobuf;
 using Grpc.Core;
@@ -228,6 +229,32 @@ public abstract class DocumentEndToEndTests : IAsyncLifetime
         Assert.Contains("Gildong", export);
         Assert.Contains("photoJpegBase64", export);
         Assert.Contains("\"checkedIn\": true", export);
+    }
+
+    [Fact]
+    public async Task Passport_data_is_deleted_after_the_retention_period_and_kept_before_it()
+    {
+        var (person, id) = await RegisteredAsync();
+        await person.UpdatePersonalDetails(id, Details());
+        await secretariat.CreateAssembly(new Assembly
+        {
+            Id = "docs-2027", Title = "WeGO 8th General Assembly", Venue = "Seoul City Hall", Year = 2027, TimeZone = "Asia/Seoul", StartsOn = "2027-09-07", EndsOn = "2027-09-09",
+        });
+        var upcoming = (await secretariat.Register("docs-2027", "seoul", "길동", ParticipantRole.VotingDelegate, "홍")).Participant.Id;
+        await secretariat.UpdatePersonalDetails(upcoming, Details());
+
+        var job = server.Services.GetRequiredService<WeGoAssembly.Server.Documents.PassportRetentionJob>();
+        Assert.Equal(1, await job.RunAsync(CancellationToken.None));   // the 2023 assembly ended more than 90 days ago
+        Assert.Equal(0, await job.RunAsync(CancellationToken.None));   // nothing left: idempotent
+
+        var erased = (await person.GetPersonalDetails(id)).Details;
+        Assert.Null(erased.Passport);
+        Assert.Equal("Gil-dong", erased.GivenNameLatin);   // only the passport goes
+        Assert.Equal(PassportNumber, (await secretariat.GetPersonalDetails(upcoming)).Details.Passport.Number);
+        var audit = (await secretariat.Unary<ExportAuditEventsRequest, ExportAuditEventsResponse>("/wego.assembly.v1.AuditService/ExportAuditEvents",
+            new() { Filter = new() { ActionPrefix = "passport.erased" } })).Csv.ToStringUtf8();
+        Assert.Contains(WeGoAssembly.Server.Documents.PassportRetentionJob.Actor, audit);
+        Assert.Contains(id, audit);
     }
 
     [Fact]

@@ -87,7 +87,10 @@ public static partial class WeGoAssemblyHost
         services.AddSingleton<NotificationUseCases>();
         services.AddSingleton<DocumentUseCases>();
         services.AddSingleton<DocumentSources>();
+        services.AddSingleton(DocumentOptions.From(builder.Configuration));
         services.AddTransient<DocumentJob>();
+        services.AddTransient<PassportRetentionJob>();
+        services.AddHostedService<RecurringJobs>();
         services.AddSingleton<ParticipantRoles>();
 
         services.AddGrpc(o =>

@@ -26,35 +26,3 @@ public sealed class MailSweepJob(NotificationLog log, IBackgroundJobClient jobs,
             jobs.Enqueue<MailJob>(j => j.SendAsync(id, CancellationToken.None));
     }
 }
-
-/// <summary>
-/// Registers <see cref="MailSweepJob"/> as a recurring job at start (every node does; Hangfire keeps one). It runs
-/// beside start-up rather than in it: registering takes the job's lock, and a node killed while holding that lock
-/// leaves it behind until it counts as abandoned (<see cref="Jobs.JobOptions.AbandonedLockAfter"/>). The job stays
-/// registered from the last run meanwhile, so waiting must not keep this node from serving.
-/// </summary>
-internal sealed partial class MailSweepSchedule(IRecurringJobManager recurring, ILogger<MailSweepSchedule> logger) : BackgroundService
-{
-    private static readonly TimeSpan Pause = TimeSpan.FromSeconds(15);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Task.Yield();
-        while (true)
-        {
-            try
-            {
-                recurring.AddOrUpdate<MailSweepJob>(MailSweepJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
-                return;
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                NotRegistered(logger, Pause.TotalSeconds, e);
-            }
-            await Task.Delay(Pause, stoppingToken);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not register the e-mail sweep yet (a node that died may still hold its lock); trying again in {Seconds} s")]
-    private static partial void NotRegistered(ILogger logger, double seconds, Exception exception);
-}

@@ -13,7 +13,6 @@ public static class NotificationsServiceCollectionExtensions
         services.AddSingleton<Notifier>();
         services.AddTransient<MailJob>();
         services.AddTransient<MailSweepJob>();
-        services.AddHostedService<MailSweepSchedule>();
         services.AddTransient<SiteVisitNoticeJob>();
         services.AddSingleton<IPlacementNotices, SiteVisitNotices>();
         services.AddTransient<BallotReminderJob>();
