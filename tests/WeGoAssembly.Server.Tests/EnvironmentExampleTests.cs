@@ -39,6 +39,7 @@ public sealed class EnvironmentExampleTests
         JobOptions.From(configuration);
         var mail = Notifications.MailOptions.From(configuration);
         Assert.StartsWith("https://", mail.SiteUrl);
+        Assert.Equal(90, Documents.DocumentOptions.From(configuration).PassportRetentionDays);
 
         Assert.StartsWith("Host=", options.PostgresConnectionString);
         Assert.False(options.SeedSampleData);
@@ -69,6 +70,7 @@ public sealed class EnvironmentExampleTests
         AuthOptions.From(recording);
         JobOptions.From(recording);
         Notifications.MailOptions.From(recording);
+        Documents.DocumentOptions.From(recording);
         ClusterNodeOptions.From(recording, postgres: true);
         return new HashSet<string>(
             recording.Read.Concat(appSettings.AsEnumerable().Where(p => p.Value is not null).Select(p => p.Key)).Concat(HostKeys),

@@ -9,9 +9,11 @@ public sealed record DocumentOptions
     /// <summary>Reads and checks the settings; a bad value stops start-up with a message an operator can act on.</summary>
     public static DocumentOptions From(IConfiguration config)
     {
-        var options = config.GetSection("Documents").Get<DocumentOptions>() ?? new DocumentOptions();
-        if (options.PassportRetentionDays is < 0 or > 3650)
-            throw new InvalidOperationException($"Documents:PassportRetentionDays is {options.PassportRetentionDays}; give a number of days from 0 to 3650.");
-        return options;
+        var value = config["Documents:PassportRetentionDays"];
+        if (string.IsNullOrWhiteSpace(value))
+            return new DocumentOptions();
+        if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var days) || days > 3650)
+            throw new InvalidOperationException($"Documents:PassportRetentionDays is \"{value}\"; give a whole number of days from 0 to 3650.");
+        return new DocumentOptions { PassportRetentionDays = days };
     }
 }
