@@ -64,7 +64,7 @@ public abstract class DocumentEndToEndTests : IAsyncLifetime
         return (await server.ParticipantAsync(registered.AccessCode), registered.Participant.Id);
     }
 
-    internal static byte[] Png(int width, int height)
+    public static byte[] Png(int width, int height)
     {
         using var bitmap = new SKBitmap(width, height);
         using (var canvas = new SKCanvas(bitmap))
@@ -91,6 +91,9 @@ public abstract class DocumentEndToEndTests : IAsyncLifetime
     }
 
     private static Task<string> TextOfAsync(GetDocumentResponse document) => ToolOnAsync(document, "pdftotext", "-enc", "UTF-8", "{pdf}", "-");
+
+    /// <summary>The text of a PDF, as pdftotext (poppler-utils) extracts it.</summary>
+    public static Task<string> PdfTextAsync(byte[] pdf) => TextOfAsync(new GetDocumentResponse { Pdf = ByteString.CopyFrom(pdf) });
 
     /// <summary>The output of a poppler-utils tool run on the document ("{pdf}" stands for its file; last when absent).</summary>
     private static async Task<string> ToolOnAsync(GetDocumentResponse document, string tool, params string[] arguments)
