@@ -49,7 +49,7 @@ public sealed class AccessibilityTests(WebApp web, ITestOutputHelper output)
     private static readonly string[] Staff =
     [
         "/secretariat", "/secretariat/accreditation", "/secretariat/ballots", "/secretariat/agenda", "/secretariat/members",
-        "/secretariat/audit", "/secretariat/mail", "/secretariat/assembly", "/secretariat/staff", "/secretariat/delegation", "/door",
+        "/secretariat/audit", "/secretariat/mail", "/secretariat/assembly", "/secretariat/staff", "/secretariat/delegation", "/secretariat/import", "/door",
         "/secretariat/floor", "/secretariat/screens", "/secretariat/motion", "/account/password", "/logistics", "/logistics/visit", "/logistics/visit/manifest", "/logistics/visit/check-in",
         "/logistics/arrivals", "/no-such-page",
     ];

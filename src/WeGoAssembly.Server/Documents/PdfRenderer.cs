@@ -21,6 +21,9 @@ public static class PdfRenderer
     public static byte[] Render(DocumentKind kind, DocumentSource source)
     {
         var document = new PdfDocument();
+        // Compressed: a QR code is hundreds of squares, and the documents of 10,000 people are kept.
+        document.Options.CompressContentStreams = true;
+        document.Options.FlateEncodeMode = PdfFlateEncodeMode.BestCompression;
         document.Info.Title = kind switch
         {
             DocumentKind.Confirmation => "Registration confirmation · 등록 확인서",
@@ -259,5 +262,7 @@ public static class PdfRenderer
         _ => XColor.FromArgb(0x4a, 0x4f, 0x57),
     };
 
-    private static XFont Font(double size, bool bold = false) => new(PdfFonts.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
+    // Unicode for every text, Latin too: otherwise PDFsharp embeds the face a second time with the WinAnsi encoding.
+    private static XFont Font(double size, bool bold = false) =>
+        new(PdfFonts.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular, new XPdfFontOptions(PdfFontEncoding.Unicode));
 }
