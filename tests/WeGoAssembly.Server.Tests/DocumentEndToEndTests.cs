@@ -73,7 +73,7 @@ public abstract class DocumentEndToEndTests : IAsyncLifetime
         return image.Encode(SKEncodedImageFormat.Png, 100).ToArray();
     }
 
-    /// <summary>The document once the background job has made it (FAILED_PRECONDITION "being made" until then).</summary>
+    /// <summary>The document once the background job has made it (UNAVAILABLE "being made" until then).</summary>
     internal static async Task<GetDocumentResponse> DocumentAsync(SampleApi api, string id, DocumentKind kind)
     {
         var waited = Stopwatch.StartNew();
@@ -83,7 +83,7 @@ public abstract class DocumentEndToEndTests : IAsyncLifetime
             {
                 return await api.GetDocument(id, kind);
             }
-            catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition && e.Status.Detail.Contains("being made") && waited.Elapsed < TimeSpan.FromSeconds(60))
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && e.Status.Detail.Contains("being made") && waited.Elapsed < TimeSpan.FromSeconds(60))
             {
                 await Task.Delay(250);
             }
@@ -142,6 +142,11 @@ public abstract class DocumentEndToEndTests : IAsyncLifetime
         Assert.Equal(("2023-09-05", "2023-09-07"), (verified.AssemblyStartsOn, verified.AssemblyEndsOn));
         Assert.DoesNotContain("1234", verified.ToString());   // the hidden part of the number appears nowhere
 
+        var frozen = await Assert.ThrowsAsync<RpcException>(() => person.UpdatePersonalDetails(id, Details(number: "N98765432")));
+        Assert.Equal(StatusCode.FailedPrecondition, frozen.StatusCode);
+        Assert.Contains("revoke", frozen.Status.Detail);
+        Assert.Equal(PassportNumber, (await person.GetPersonalDetails(id)).Details.Passport.Number);
+
         var letter = await TextOfAsync(await DocumentAsync(person, id, DocumentKind.VisaLetter));
         Assert.Contains("길동 홍", letter);
         Assert.Contains("Gil-dong HONG", letter);
@@ -162,6 +167,7 @@ public abstract class DocumentEndToEndTests : IAsyncLifetime
         var after = await server.Anonymous.VerifyVisaLetter(code);
         Assert.False(after.Valid);
         Assert.NotNull(after.RevokedAt);
+        Assert.Equal(verified.IssuedAt, after.IssuedAt);   // the issue date stays
         var gone = await Assert.ThrowsAsync<RpcException>(() => person.GetDocument(id, DocumentKind.VisaLetter));
         Assert.Equal(StatusCode.FailedPrecondition, gone.StatusCode);
         Assert.Contains("revoked", gone.Status.Detail);
@@ -235,10 +241,32 @@ public abstract class DocumentEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rejected_accreditation_ends_the_visa_letter()
+    {
+        var (person, id) = await RegisteredAsync();
+        await person.UpdatePersonalDetails(id, Details());
+        await person.RequestVisaLetter(id);
+        var url = (await secretariat.DecideVisaLetter(id, issue: true)).VerificationUrl;
+        var code = Uri.UnescapeDataString(url[(url.LastIndexOf('/') + 1)..]);
+        Assert.True((await server.Anonymous.VerifyVisaLetter(code)).Valid);
+
+        await secretariat.Review(id, AccreditationDecision.Reject, "Not a member of the city's staff.");
+        var verified = await server.Anonymous.VerifyVisaLetter(code);
+        Assert.False(verified.Valid);
+        Assert.Null(verified.RevokedAt);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => secretariat.GetDocument(id, DocumentKind.VisaLetter));
+        Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+        Assert.Contains("rejected", refused.Status.Detail);
+    }
+
+    [Fact]
     public async Task Passport_data_is_deleted_after_the_retention_period_and_kept_before_it()
     {
         var (person, id) = await RegisteredAsync();
         await person.UpdatePersonalDetails(id, Details());
+        await person.RequestVisaLetter(id);
+        await secretariat.DecideVisaLetter(id, issue: true);
+        await DocumentAsync(person, id, DocumentKind.VisaLetter);   // printed: it holds the number too
         await secretariat.CreateAssembly(new Assembly
         {
             Id = "docs-2027", Title = "WeGO 8th General Assembly", Venue = "Seoul City Hall", Year = 2027, TimeZone = "Asia/Seoul", StartsOn = "2027-09-07", EndsOn = "2027-09-09",
@@ -252,6 +280,9 @@ public abstract class DocumentEndToEndTests : IAsyncLifetime
 
         var erased = (await person.GetPersonalDetails(id)).Details;
         Assert.Null(erased.Passport);
+        var grains = server.Services.GetRequiredService<Orleans.IGrainFactory>();
+        Assert.Null(await grains.GetGrain<WeGoAssembly.Contracts.Documents.IDocumentGrain>($"{id}/{WeGoAssembly.Contracts.Documents.DocumentKind.VisaLetter}").GetAsync());
+        Assert.Equal(StatusCode.FailedPrecondition, (await Assert.ThrowsAsync<RpcException>(() => person.GetDocument(id, DocumentKind.VisaLetter))).StatusCode);
         Assert.Equal("Gil-dong", erased.GivenNameLatin);   // only the passport goes
         Assert.Equal(PassportNumber, (await secretariat.GetPersonalDetails(upcoming)).Details.Passport.Number);
         var audit = (await secretariat.Unary<ExportAuditEventsRequest, ExportAuditEventsResponse>("/wego.assembly.v1.AuditService/ExportAuditEvents",

@@ -68,6 +68,16 @@ public abstract class FocalPointEndToEndTests : IAsyncLifetime
 
         var focal = await server.ParticipantAsync(invited.AccessCode);
         Assert.Equal([UserRole.FocalPoint], focal.Session!.Roles);
+        // Sent, its code erased: a re-send cannot carry it.
+        var sent = (await secretariat.Unary<ListNotificationsRequest, ListNotificationsResponse>("/wego.assembly.v1.NotificationService/ListNotifications",
+            new() { Recipient = "focal@seoul.example.org" })).Notifications.Single();
+        for (var wait = System.Diagnostics.Stopwatch.StartNew(); sent.Status != NotificationStatus.Sent && wait.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(100))
+            sent = (await secretariat.Unary<ListNotificationsRequest, ListNotificationsResponse>("/wego.assembly.v1.NotificationService/ListNotifications",
+                new() { Recipient = "focal@seoul.example.org" })).Notifications.Single();
+        var resend = await Assert.ThrowsAsync<RpcException>(() => secretariat.Unary<ResendNotificationRequest, ResendNotificationResponse>(
+            "/wego.assembly.v1.NotificationService/ResendNotification", new() { Id = sent.Id }));
+        Assert.Equal(StatusCode.FailedPrecondition, resend.StatusCode);
+        Assert.Contains("invite the focal point again", resend.Status.Detail);
 
         var head = (await focal.Register(Ga, "seoul", "민지", ParticipantRole.VotingDelegate, familyName: "김", head: true)).Participant;
         var alternate = (await focal.Register(Ga, "seoul", "준호", ParticipantRole.Alternate, familyName: "박")).Participant;
@@ -84,6 +94,8 @@ public abstract class FocalPointEndToEndTests : IAsyncLifetime
         Assert.Equal(StatusCode.FailedPrecondition, early.StatusCode);
         Assert.Contains("credentials letter", early.Status.Detail);
         await focal.SubmitCredentials(Ga, "seoul", AccreditationCalls.Pdf, "credentials.pdf");
+        var (member, _) = await MemberOfSeoulAsync(head.Id);
+        Assert.Equal(StatusCode.PermissionDenied, (await Assert.ThrowsAsync<RpcException>(() => SubmitAsync(member, Ga))).StatusCode);   // the focal point's to do
         var submitted = (await SubmitAsync(focal, Ga)).Delegation;
         Assert.NotNull(submitted.SubmittedForReviewAt);
         Assert.Equal("Lee Su-jin", submitted.FocalPoint.Name);
@@ -136,6 +148,7 @@ public abstract class FocalPointEndToEndTests : IAsyncLifetime
         await secretariat.Register(Closed, "seoul", "민지", ParticipantRole.Observer);   // the secretariat still may
         await secretariat.SubmitCredentials(Closed, "seoul", AccreditationCalls.Pdf, "credentials.pdf");
         Assert.Equal(StatusCode.FailedPrecondition, (await Assert.ThrowsAsync<RpcException>(() => SubmitAsync(focal, Closed))).StatusCode);
+        Assert.NotNull((await SubmitAsync(secretariat, Closed)).Delegation.SubmittedForReviewAt);   // the secretariat still may
 
         foreach (var (focalPoint, field) in new (FocalPoint, string)[]
         {
@@ -153,6 +166,10 @@ public abstract class FocalPointEndToEndTests : IAsyncLifetime
         Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => secretariat.Unary<InviteFocalPointRequest, InviteFocalPointResponse>(
             AccreditationCalls.Service + "InviteFocalPoint", new() { AssemblyId = Ga, MemberCityId = "atlantis", FocalPoint = new() { Name = "Lee", Email = "a@b.org" } }))).StatusCode);
     }
+
+    /// <summary>A participant of Seoul's delegation signed in with a fresh code of their own.</summary>
+    private async Task<(SampleApi Api, string Id)> MemberOfSeoulAsync(string participantId) =>
+        (await server.ParticipantAsync(await server.IssueAccessCodeAsync(new(participantId, Ga, "seoul", "Member"))), participantId);
 
     private async Task<(SampleApi Api, string Id)> OtherCityAsync()
     {

@@ -295,9 +295,12 @@ public static class RoleMatrix
         {
             AssemblyId = "ga-2023", MemberCityId = "seoul", FocalPoint = new() { Name = "Matrix focal point", Email = $"{c.Unique("focal")}@seoul.example.org" },
         }),
-        // The sample assembly's registration closed in 2023: refused by state, past the role check.
-        Row("AccreditationService/SubmitDelegation", new Access(StatusCode.Unauthenticated, StatusCode.FailedPrecondition, StatusCode.PermissionDenied, StatusCode.PermissionDenied, StatusCode.FailedPrecondition),
-            _ => new SubmitDelegationRequest { AssemblyId = "ga-2023", MemberCityId = "seoul" }),
+        // The focal point's (none in the matrix) or the secretariat's: a participant of the city may not submit it.
+        Row("AccreditationService/SubmitDelegation", Access.SecretariatOnly, async c =>
+        {
+            await SubmittedAsync(c);
+            return new SubmitDelegationRequest { AssemblyId = "ga-2023", MemberCityId = "seoul" };
+        }),
         Row("AccreditationService/ImportParticipants", Access.SecretariatOnly, c => new ImportParticipantsRequest
         {
             AssemblyId = "ga-2023", DryRun = true,

@@ -38,7 +38,7 @@ public sealed partial class FocalPointJourneyTests(WebApp web, ITestOutputHelper
             var response = await journey.Page.Context.APIRequest.GetAsync(path);
             if (response.Ok)
                 return await response.BodyAsync();
-            Assert.True(response.Status == 409 && waited.Elapsed < TimeSpan.FromSeconds(60), $"GET {path}: {response.Status} {await response.TextAsync()}");
+            Assert.True(response.Status == 503 && waited.Elapsed < TimeSpan.FromSeconds(60), $"GET {path}: {response.Status} {await response.TextAsync()}");
         }
     }
 

@@ -38,8 +38,8 @@ public interface IDelegationGrain : IAuditedGrain
     /// </summary>
     Task<string?> InviteFocalPointAsync(FocalPoint focalPoint, string codeKey, string actor);
 
-    /// <summary>Submits the delegation for review before <paramref name="closesAt"/>; needs at least one person and the letter.</summary>
-    Task<Delegation> SubmitForReviewAsync(DateTimeOffset closesAt, string actor);
+    /// <summary>Submits the delegation for review before <paramref name="closesAt"/> (null: no deadline); needs at least one person and the letter.</summary>
+    Task<Delegation> SubmitForReviewAsync(DateTimeOffset? closesAt, string actor);
 
     /// <summary>Every check-in and check-out of this delegation, oldest first.</summary>
     Task<IReadOnlyList<PresenceEvent>> GetPresenceHistoryAsync();

@@ -27,7 +27,7 @@ public enum VisaLetterStatus { Requested = 1, Issued = 2, Refused = 3, Revoked =
 
 /// <summary>
 /// A visa invitation letter: asked for, then issued (with a reference and a verification code) or refused by the
-/// secretariat, and revocable. Only the code's hash is kept in clear; <see cref="SealedCode"/> is the code sealed
+/// secretariat (<see cref="DecidedAt"/>), and revocable (<see cref="RevokedAt"/>). Only the code's hash is kept in clear; <see cref="SealedCode"/> is the code sealed
 /// with the servers' key, so that the letter's QR code can be printed again.
 /// </summary>
 [GenerateSerializer, Alias("wego.VisaLetter")]
@@ -40,7 +40,8 @@ public sealed record VisaLetter(
     string Reason,
     string CodeSha256,
     byte[] SealedCode,
-    int Issues);
+    int Issues,
+    DateTimeOffset? RevokedAt = null);
 
 /// <summary>Everything a participant's personal file holds, as its grain returns it.</summary>
 [GenerateSerializer, Alias("wego.PersonalFile")]

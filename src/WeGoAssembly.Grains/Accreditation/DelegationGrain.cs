@@ -87,12 +87,12 @@ public sealed class DelegationGrain(
         return previous.Length > 0 ? previous : null;
     }
 
-    public async Task<Delegation> SubmitForReviewAsync(DateTimeOffset closesAt, string actor)
+    public async Task<Delegation> SubmitForReviewAsync(DateTimeOffset? closesAt, string actor)
     {
         await RequireAssemblyAndCityAsync();
         if (clock.GetUtcNow() >= closesAt)
             throw new DomainException(DomainErrorKind.StateConflict,
-                $"Registration for {Key.AssemblyId} closed at {closesAt:yyyy-MM-dd HH:mm} UTC; ask the secretariat to register the delegation.");
+                $"Registration for {Key.AssemblyId} closed at {closesAt:yyyy-MM-dd HH:mm zzz}; ask the secretariat to submit the delegation.");
         if (state.State.Participants.Count == 0)
             throw new DomainException(DomainErrorKind.StateConflict, $"The delegation of {Key.MemberCityId} has no one registered yet; register its people first.");
         if (state.State.Letter is null)

@@ -38,6 +38,10 @@ public sealed class PersonalFileGrain(
         var before = state.State.Details;
         if (cleaned == before)
             return File();
+        // An issued letter names this passport, and its verification page shows it: it cannot change under the letter.
+        if (cleaned.Passport != before.Passport && state.State.VisaLetter is { Status: VisaLetterStatus.Issued } issued)
+            throw new DomainException(DomainErrorKind.StateConflict,
+                $"The visa letter {issued.Reference} names the passport on file; ask the secretariat to revoke it before the passport changes, then ask for a new letter.");
         // What changed, never the values of the passport: its number and birth date stay out of the audit log.
         await state.WriteStateAsync(state.State with { Details = cleaned, UpdatedAt = clock.GetUtcNow() },
             Audit(actor, "personal-details.updated", new
@@ -91,6 +95,7 @@ public sealed class PersonalFileGrain(
             CodeSha256 = issue ? codeSha256 : "",
             SealedCode = issue ? sealedCode : [],
             Issues = issues,
+            RevokedAt = null,
         };
         await state.WriteStateAsync(state.State with { VisaLetter = decided },
             Audit(actor, issue ? "visa-letter.issued" : "visa-letter.refused", new { decided.Reference, reason }));
@@ -107,7 +112,7 @@ public sealed class PersonalFileGrain(
         var errors = new List<FieldError>();
         reason = TextRules.Text("reason", reason, 500, required: true, errors);
         DomainErrors.ThrowIfAny(errors);
-        var revoked = current with { Status = VisaLetterStatus.Revoked, Reason = reason, DecidedAt = clock.GetUtcNow() };
+        var revoked = current with { Status = VisaLetterStatus.Revoked, Reason = reason, RevokedAt = clock.GetUtcNow() };
         await state.WriteStateAsync(state.State with { VisaLetter = revoked }, Audit(actor, "visa-letter.revoked", new { revoked.Reference, reason }));
         return revoked;
     }

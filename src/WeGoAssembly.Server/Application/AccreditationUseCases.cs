@@ -109,7 +109,21 @@ public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegist
             var id = registeredAs ?? "";
             if (store && registeredAs is null)
             {
-                id = (await RegisterAsync(Delegation(assemblyId, row.MemberCityId), row.Person, caller.Actor, context.CancellationToken)).Participant.Id;
+                try
+                {
+                    id = (await RegisterAsync(Delegation(assemblyId, row.MemberCityId), row.Person, caller.Actor, context.CancellationToken)).Participant.Id;
+                }
+                catch (DomainException e)
+                {
+                    // Changed since the check (someone registered meanwhile): the rows before stand, and a file sent again
+                    // skips them, so stop here and say so.
+                    response.Errors.Add(new Protos.V1.ImportRowError
+                    {
+                        Line = row.Line, MemberCityId = row.MemberCityId,
+                        Reason = $"Not registered: {e.Message} The {response.RowsImported} rows before it were registered; correct this one and send the file again (registered people are skipped).",
+                    });
+                    break;
+                }
                 if (row.Details != Contracts.Documents.PersonalDetails.None)
                     await grains.GetGrain<IPersonalFileGrain>(id).UpdateDetailsAsync(row.Details, today, today, caller.Actor);
                 response.RowsImported++;
@@ -212,25 +226,41 @@ public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegist
         var asked = request.FocalPoint ?? throw DomainException.Invalid("focal_point", "focal_point is required: the name and e-mail address to invite.");
         var assemblyId = RequestChecks.Id("assembly_id", request.AssemblyId);
         var cityId = RequestChecks.Id("member_city_id", request.MemberCityId);
-        var (code, key) = AccessCodes.New();
+        var (cleaned, errors) = DelegationRules.Validate(new FocalPoint(asked.Name, asked.Email, asked.Language, default, ""));
+        DomainErrors.ThrowIfAny(errors);
+        // The code exists before the delegation names it, so the delegation never names a code that is not there and the
+        // code it replaces is always one to revoke; when the delegation refuses (no such city), the new code is taken back.
+        // It signs the focal point in as their city's, never as a participant (see ParticipantIds.FocalPoint).
         var delegation = Delegation(assemblyId, cityId);
-        var replaced = await delegation.InviteFocalPointAsync(new FocalPoint(asked.Name, asked.Email, asked.Language, default, ""), key, caller.Actor);
-        var focalPoint = (await delegation.GetAsync()).FocalPoint!;
-        // The code signs the focal point in as their city's, never as a participant (see ParticipantIds.FocalPoint).
-        await grains.GetGrain<IAccessCodeGrain>(key).IssueAsync(
-            new ParticipantRef(ParticipantIds.FocalPoint(assemblyId, cityId), assemblyId, cityId, focalPoint.Name), caller.Actor);
+        await delegation.GetAsync();   // NOT_FOUND for an unknown assembly or city, before a code exists
+        var (code, key) = AccessCodes.New();
+        var newCode = grains.GetGrain<IAccessCodeGrain>(key);
+        await newCode.IssueAsync(new ParticipantRef(ParticipantIds.FocalPoint(assemblyId, cityId), assemblyId, cityId, cleaned.Name), caller.Actor);
+        string? replaced;
+        try
+        {
+            replaced = await delegation.InviteFocalPointAsync(cleaned, key, caller.Actor);
+        }
+        catch
+        {
+            await newCode.RevokeAsync(caller.Actor);
+            throw;
+        }
         if (replaced is not null)
             await grains.GetGrain<IAccessCodeGrain>(replaced).RevokeAsync(caller.Actor);
+        var focalPoint = (await delegation.GetAsync()).FocalPoint!;
         await notifier.NotifyAsync(AsRecipient(focalPoint, assemblyId, cityId), new FocalPointInviteNotice(focalPoint.InvitedAt), code, context.CancellationToken);
         return new() { FocalPoint = focalPoint.ToProto(), AccessCode = code, SignInUrl = $"{mail.SiteUrl.TrimEnd('/')}/signin?code={Uri.EscapeDataString(code)}" };
     }
 
     public async Task<SubmitDelegationResponse> SubmitDelegation(SubmitDelegationRequest request, CallContext context)
     {
-        var caller = context.RequireDelegation(request.AssemblyId, request.MemberCityId);
+        var caller = context.RequireFocalPoint(request.AssemblyId, request.MemberCityId);
         var assembly = await grains.GetGrain<IAssemblyGrain>(RequestChecks.Id("assembly_id", request.AssemblyId)).GetAsync()
             ?? throw DomainException.NotFound($"No assembly \"{request.AssemblyId}\" exists; check the id with GetAssembly.");
-        var delegation = await Delegation(request.AssemblyId, request.MemberCityId).SubmitForReviewAsync(RegistrationCloses(assembly), caller.Actor);
+        // Registration closes for focal points; the secretariat may still submit on a city's behalf.
+        var closes = caller.Roles.Contains(Role.Secretariat) ? (DateTimeOffset?)null : RegistrationCloses(assembly);
+        var delegation = await Delegation(request.AssemblyId, request.MemberCityId).SubmitForReviewAsync(closes, caller.Actor);
         return new() { Delegation = delegation.ToProto() };
     }
 

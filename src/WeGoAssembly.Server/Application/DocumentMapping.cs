@@ -32,6 +32,7 @@ public static class DocumentMapping
         RequestedAt = Timestamp.FromDateTimeOffset(l.RequestedAt),
         DecidedAt = l.DecidedAt is { } at ? Timestamp.FromDateTimeOffset(at) : null,
         Reason = l.Reason,
+        RevokedAt = l.RevokedAt is { } revoked ? Timestamp.FromDateTimeOffset(revoked) : null,
     };
 
     public static V1.GetDocumentResponse ToProto(this Domain.GeneratedDocument d, string fileName) => new()

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Hangfire;
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Accreditation;
@@ -116,7 +117,8 @@ public sealed class DocumentUseCases(IGrainFactory grains, DocumentSources sourc
         return new()
         {
             Reference = letter.Reference,
-            Valid = !revoked,
+            // A letter invites an accredited participant: a rejection ends it as a revocation does.
+            Valid = !revoked && participant.Status != WeGoAssembly.Contracts.Accreditation.AccreditationStatus.Rejected,
             Name = participant.DisplayName,
             NameLatin = $"{file.Details.GivenNameLatin} {file.Details.FamilyNameLatin.ToUpperInvariant()}".Trim(),
             Nationality = file.Details.Passport?.Nationality ?? "",
@@ -124,9 +126,8 @@ public sealed class DocumentUseCases(IGrainFactory grains, DocumentSources sourc
             AssemblyTitle = assembly.Title,
             AssemblyStartsOn = assembly.StartsOn?.ToString("yyyy-MM-dd") ?? "",
             AssemblyEndsOn = assembly.EndsOn?.ToString("yyyy-MM-dd") ?? "",
-            // An issued letter's decision time is its issue; a revoked one's is its revocation.
-            IssuedAt = revoked ? null : letter.DecidedAt is { } at ? Timestamp.FromDateTimeOffset(at) : null,
-            RevokedAt = revoked && letter.DecidedAt is { } r ? Timestamp.FromDateTimeOffset(r) : null,
+            IssuedAt = letter.DecidedAt is { } at ? Timestamp.FromDateTimeOffset(at) : null,
+            RevokedAt = letter.RevokedAt is { } r ? Timestamp.FromDateTimeOffset(r) : null,
         };
     }
 
@@ -143,10 +144,15 @@ public sealed class DocumentUseCases(IGrainFactory grains, DocumentSources sourc
         var stored = await grains.GetGrain<IDocumentGrain>(DocumentJob.Key(id, kind)).GetAsync();
         if (stored?.SourceSha256 == source.Sha256(kind))
             return stored.ToProto(source.FileName(kind));
-        Refresh(id);
-        throw new DomainException(DomainErrorKind.StateConflict, stored is null
+        // A client that asks every second for a document being made queues one job, not one per question.
+        if (clock.GetUtcNow() - queued.GetValueOrDefault(id) > TimeSpan.FromSeconds(10))
+        {
+            queued[id] = clock.GetUtcNow();
+            Refresh(id);
+        }
+        throw new RpcException(new Status(StatusCode.Unavailable, stored is null
             ? "The document is being made in the background; ask again in a few seconds."
-            : "The document is being made again, as its data changed; ask again in a few seconds.");
+            : "The document is being made again, as its data changed; ask again in a few seconds."));
     }
 
     public async Task<ExportPersonalDataResponse> ExportPersonalData(ExportPersonalDataRequest request, CallContext context)
@@ -177,6 +183,9 @@ public sealed class DocumentUseCases(IGrainFactory grains, DocumentSources sourc
             FileName = $"wego-personal-data-{id}.json",
         };
     }
+
+    // When a download last queued a participant's documents (this node; a few entries per person asking).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> queued = new(StringComparer.Ordinal);
 
     private static readonly JsonSerializerOptions ExportJson = new(JsonSerializerDefaults.Web)
     {

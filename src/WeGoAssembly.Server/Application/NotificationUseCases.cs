@@ -52,10 +52,12 @@ public sealed class NotificationUseCases(NotificationLog log, IBackgroundJobClie
         if (!mail.Enabled)
             throw new DomainException(DomainErrorKind.StateConflict,
                 $"No mail server is configured (Mail:Host), so message {entry.Id} cannot be sent; pass it on to {entry.RecipientEmail} by hand.");
-        if (entry.Kind == AccessCodeNotice.KindName && !entry.HoldsSecret)
+        if ((entry.Kind is AccessCodeNotice.KindName or FocalPointInviteNotice.KindName) && !entry.HoldsSecret)
             throw new DomainException(DomainErrorKind.StateConflict,
                 $"Message {entry.Id} carried an access code, which the server erases once it is sent and cannot send again; " +
-                "the person who registered the participant was shown the code.");
+                (entry.Kind == FocalPointInviteNotice.KindName
+                    ? "invite the focal point again for a new sign-in link."
+                    : "the person who registered the participant was shown the code."));
         await log.RequeueAsync(entry.Id, caller.Actor, context.CancellationToken);
         jobs.Enqueue<MailJob>(j => j.SendAsync(entry.Id, CancellationToken.None));
         return new() { Notification = ToProto((await log.GetAsync(entry.Id, context.CancellationToken))!) };

@@ -73,6 +73,18 @@ public sealed record CallContext(CallerIdentity? Identity, string? Refusal, stri
             $"{rpc} needs the Secretariat role or a participant of the delegation of \"{memberCityId}\" to \"{assemblyId}\"; {Describe(caller)}.");
     }
 
+    /// <summary>The secretariat, or the focal point of the delegation of <paramref name="memberCityId"/> to <paramref name="assemblyId"/>.</summary>
+    public CallerIdentity RequireFocalPoint(string assemblyId, string memberCityId, [CallerMemberName] string rpc = "")
+    {
+        var caller = Authenticated();
+        if (caller.Roles.Contains(Role.Secretariat)
+            || (caller.Roles.Contains(Role.FocalPoint) && caller.Participant is { } p
+                && string.Equals(p.AssemblyId, assemblyId.Trim(), StringComparison.Ordinal) && string.Equals(p.MemberCityId, memberCityId.Trim(), StringComparison.Ordinal)))
+            return caller;
+        throw PermissionDenied(
+            $"{rpc} needs the Secretariat role or the focal point of the delegation of \"{memberCityId}\" to \"{assemblyId}\"; {Describe(caller)}.");
+    }
+
     /// <summary>
     /// Who may read and change a participant's personal data (passport, photo, documents): the person, the focal point of
     /// their delegation, or the secretariat.

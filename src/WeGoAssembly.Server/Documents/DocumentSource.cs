@@ -44,6 +44,7 @@ public sealed record DocumentSource(
             { Status: VisaLetterStatus.Requested } => $"The visa letter of {Participant.DisplayName} waits for the secretariat's decision.",
             { Status: VisaLetterStatus.Refused } l => $"The visa letter of {Participant.DisplayName} was refused: {l.Reason}",
             { Status: VisaLetterStatus.Revoked } l => $"The visa letter {l.Reference} was revoked: {l.Reason}",
+            _ when Participant.Status == AccreditationStatus.Rejected => $"The accreditation of {Participant.DisplayName} was rejected, so the visa letter no longer stands.",
             _ when File.Details.Passport is null => $"The passport data of {Participant.DisplayName} is no longer held (retention); the letter cannot be printed again.",
             _ when VerificationUrl is null => "The letter's verification code cannot be read with the servers' current key; the secretariat can revoke it and issue a new one.",
             _ => null,

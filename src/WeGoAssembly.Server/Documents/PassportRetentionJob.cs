@@ -10,7 +10,8 @@ namespace WeGoAssembly.Server.Documents;
 /// Every night (a Hangfire recurring job): deletes the passport data of every participant of each assembly whose last
 /// day is more than Documents:PassportRetentionDays ago. Idempotent, and it goes over those assemblies each night, so a
 /// passport entered late is deleted too; a person without passport data costs one grain call. Each deletion is audited
-/// ("passport.erased"); letters already issued stay verifiable by their code, with the number gone.
+/// ("passport.erased"), and the printed letter is deleted with it; a letter already issued stays verifiable by its code,
+/// with the number gone.
 /// </summary>
 public sealed class PassportRetentionJob(AssemblyDirectory assemblies, DelegationRegister delegations, IGrainFactory grains, DocumentOptions options, TimeProvider clock)
 {
@@ -30,7 +31,11 @@ public sealed class PassportRetentionJob(AssemblyDirectory assemblies, Delegatio
             await foreach (var (_, delegation) in delegations.StreamAsync(assembly.Id, afterMemberCityId: null, cancellationToken))
                 foreach (var person in delegation.Participants)
                     if (await grains.GetGrain<IPersonalFileGrain>(person.Participant.Id).ErasePassportAsync(Actor))
+                    {
+                        // The printed letter holds the number and birth date too.
+                        await grains.GetGrain<IDocumentGrain>(DocumentJob.Key(person.Participant.Id, DocumentKind.VisaLetter)).ClearAsync();
                         erased++;
+                    }
         }
         return erased;
     }

@@ -56,6 +56,8 @@ public static class Downloads
 
     private static async Task<IResult> FileAsync(HttpContext http, AccessCheck access, Func<CallContext, Task<IResult>> file)
     {
+        // Personal data and documents: kept by no browser cache or proxy.
+        http.Response.Headers.CacheControl = "no-store";
         try
         {
             return await file(await access.ContextAsync(WebUser.From(http.User).Token, WebSignIn.Peer(http), http.RequestAborted));
@@ -69,6 +71,7 @@ public static class Downloads
                 StatusCode.PermissionDenied => StatusCodes.Status403Forbidden,
                 StatusCode.Unauthenticated => StatusCodes.Status401Unauthorized,
                 StatusCode.FailedPrecondition => StatusCodes.Status409Conflict,
+                StatusCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status503ServiceUnavailable,
             });
         }
