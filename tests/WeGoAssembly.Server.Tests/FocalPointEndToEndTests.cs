@@ -114,6 +114,15 @@ public abstract class FocalPointEndToEndTests : IAsyncLifetime
         Assert.True((await server.Anonymous.VerifyVisaLetter(Uri.UnescapeDataString(letter.VerificationUrl[(letter.VerificationUrl.LastIndexOf('/') + 1)..]))).Valid);
         Assert.True((await DocumentEndToEndTests.DocumentAsync(focal, head.Id, DocumentKind.Badge)).Pdf.Length > 1000);
 
+        // Travel, for the arrivals board.
+        var arrival = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = new DateTimeOffset(2027, 9, 6, 14, 10, 0, TimeSpan.FromHours(9)).ToUnixTimeSeconds() };
+        await focal.SubmitItinerary(new Itinerary
+        {
+            ParticipantId = advisor.Id, NeedsAirportPickup = true, Arrival = new() { FlightNumber = "LH712", AirportCode = "ICN", ScheduledAt = arrival },
+        });
+        var board = await secretariat.ListArrivals(new() { AssemblyId = Ga });
+        Assert.Contains(board.Groups.SelectMany(g => g.Arrivals), a => a.ParticipantId == advisor.Id);
+
         // ... and nothing that is not theirs to do.
         var (_, other) = await OtherCityAsync();
         foreach (var (call, what) in new (Func<Task>, string)[]
@@ -123,6 +132,7 @@ public abstract class FocalPointEndToEndTests : IAsyncLifetime
             (() => focal.IssueBadge(head.Id), "a badge"),
             (() => focal.DecideVisaLetter(advisor.Id, issue: false, reason: "no"), "a letter decision"),
             (() => focal.GetDelegation(Ga, "busan"), "another delegation"),
+            (() => focal.SubmitItinerary(new Itinerary { ParticipantId = other }), "another city's travel"),
             (() => focal.Unary<CastVoteRequest, CastVoteResponse>("/wego.assembly.v1.VotingService/CastVote", new() { BallotId = $"{Ga}.b1", MemberCityId = "seoul", MotionChoice = MotionChoice.Yes }), "a vote"),
         })
         {

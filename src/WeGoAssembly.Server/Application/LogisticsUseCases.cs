@@ -147,8 +147,11 @@ public sealed class LogisticsUseCases(IGrainFactory grains, SiteVisitManifests m
     {
         context.Authenticated();
         var itinerary = request.Itinerary ?? throw DomainException.Invalid("itinerary", "itinerary is required.");
-        var (caller, participant) = SelfOrStaff(context, itinerary.ParticipantId);
-        if (IsStaff(caller))
+        // A focal point enters the travel of their delegation's people, as they enter the rest of their registration.
+        var (caller, participant) = context.Identity?.Roles.Contains(Role.FocalPoint) == true
+            ? OfFocalPoint(context, itinerary.ParticipantId)
+            : SelfOrStaff(context, itinerary.ParticipantId);
+        if (!ReferenceEquals(participant, caller.Participant))
         {
             var delegation = await grains.GetGrain<IDelegationGrain>(ParticipantIds.DelegationKey(participant.AssemblyId, participant.MemberCityId)).GetAsync();
             if (delegation.Participants.All(p => p.Id != participant.ParticipantId))
@@ -198,6 +201,15 @@ public sealed class LogisticsUseCases(IGrainFactory grains, SiteVisitManifests m
             return (caller, new ParticipantRef(id, assemblyId, cityId, ""));
         }
         return (caller, caller.Participant!);
+    }
+
+    /// <summary>A focal point acts for the people of their own delegation (PERMISSION_DENIED otherwise).</summary>
+    private static (CallerIdentity Caller, ParticipantRef Participant) OfFocalPoint(CallContext context, string participantId, [CallerMemberName] string rpc = "")
+    {
+        var id = (participantId ?? "").Trim();
+        var caller = context.RequirePersonalData(id, rpc);
+        var (assemblyId, cityId) = ParticipantIds.Parse("participant_id", id);
+        return (caller, new ParticipantRef(id, assemblyId, cityId, ""));
     }
 
     private static RpcException PermissionDenied(CallerIdentity caller, string participantId, [CallerMemberName] string method = "")
