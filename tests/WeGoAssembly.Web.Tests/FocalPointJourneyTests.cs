@@ -109,6 +109,12 @@ public sealed partial class FocalPointJourneyTests(WebApp web, ITestOutputHelper
             await page.GetByRole(AriaRole.Button, new() { Name = "Ask for a visa letter" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Asked for; waiting for the secretariat." })).ToBeVisibleAsync();
             await journey.StepAsync("visa-letter-asked");
+            await page.GetByLabel("Flight number (e.g. KE902)").FillAsync("LH712");
+            await page.GetByLabel("Airport code (e.g. ICN)").FillAsync("ICN");
+            await page.GetByLabel("Arrival, local time (Asia/Seoul)").FillAsync("2027-09-06T14:10");
+            await page.GetByLabel("Meet at the airport").CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save the arrival" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Saved: LH712 at ICN, 2027-09-06 14:10 (Asia/Seoul)." })).ToBeVisibleAsync();
 
             await OpenDetailsAsync(page, "민지 김");
             await page.GetByLabel("Upload a photo").SetInputFilesAsync(new FilePayload { Name = "minji.png", MimeType = "image/png", Buffer = DocumentEndToEndTests.Png(400, 500) });
@@ -122,6 +128,8 @@ public sealed partial class FocalPointJourneyTests(WebApp web, ITestOutputHelper
 
         var delegation = await secretariat.GetDelegation(ga, "seoul");
         Assert.NotNull(delegation.SubmittedForReviewAt);
+        var arrivals = (await secretariat.ListArrivals(new() { AssemblyId = ga })).Groups.SelectMany(g => g.Arrivals).ToList();
+        Assert.Equal("LH712", Assert.Single(arrivals).Flight.FlightNumber);   // on the arrivals board
         var (minji, anna) = (delegation.Participants.Single(p => p.GivenName == "민지"), delegation.Participants.Single(p => p.GivenName == "Anna"));
         foreach (var p in delegation.Participants)
             await secretariat.Review(p.Id, AccreditationDecision.Approve);
