@@ -1,5 +1,3 @@
-using System.Text.Unicode;
-using CsvHelper;
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Accreditation;
 using WeGoAssembly.Contracts.Documents;
@@ -34,39 +32,15 @@ public static class ParticipantCsv
 
     public static ParsedParticipantCsv Parse(ReadOnlyMemory<byte> csv)
     {
-        if (csv.Span.StartsWith("\uFEFF"u8))
-            csv = csv[3..];
-        if (!Utf8.IsValid(csv.Span))
-            throw DomainException.Invalid("csv", "The file is not UTF-8 text; save it from the spreadsheet as \"CSV UTF-8\".");
-
-        var malformedLines = new HashSet<long>();
-        var options = CsvReaderOptions.Default with
-        {
-            Separator = ',',
-            TrimWhitespace = true,
-            TrackLineNumbers = true,
-            OnMalformedRecord = record => malformedLines.Add(record.LineNumber),
-        };
-        using var reader = CsvReader.Create(csv, options);
-        var header = reader.Headers?.Select(h => h.Trim().ToLowerInvariant()).ToArray() ?? [];
-        if (header.Length == 0)
-            throw DomainException.Invalid("csv", $"The file is empty; the first line must be the header: {string.Join(',', Columns)}.");
-        var missing = RequiredColumns.Where(c => !header.Contains(c)).ToArray();
-        if (missing.Length > 0)
-            throw DomainException.Invalid("csv", $"The header lacks the column(s) {string.Join(", ", missing)}; expected: {string.Join(',', Columns)}.");
-        var column = Columns.ToDictionary(c => c, c => Array.IndexOf(header, c));
-        string Field(string name) => column[name] is var i and >= 0 && i < reader.FieldCount ? reader.GetString(i).Trim() : "";
-
+        var records = CsvImport.Read(csv, Columns, RequiredColumns, MaxRows);
         var rows = new List<ParticipantRow>();
         var errors = new List<ImportRowError>();
-        var read = 0;
-        while (reader.Read())
+        foreach (var record in records)
         {
-            if (++read > MaxRows)
-                throw DomainException.Invalid("csv", $"The file has more than {MaxRows:N0} rows; split it into smaller files.");
-            var line = (int)reader.LineNumber;
+            var line = record.Line;
+            string Field(string name) => record[name];
             var city = Field("member_city_id");
-            if (malformedLines.Contains(reader.LineNumber))
+            if (record.Malformed)
             {
                 errors.Add(new(line, city, "The line has a stray or unclosed quote (\"); quote whole fields only."));
                 continue;
@@ -91,7 +65,7 @@ public static class ParticipantCsv
             else
                 rows.Add(new(line, cityId, person, details));
         }
-        return new(read, rows, errors);
+        return new(records.Count, rows, errors);
     }
 
     private static ParticipantRole Role(string value, List<string> problems)

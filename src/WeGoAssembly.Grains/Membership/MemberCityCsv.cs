@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Unicode;
-using CsvHelper;
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Membership;
 using WeGoAssembly.Grains.Rules;
@@ -25,39 +23,16 @@ public static class MemberCityCsv
     /// <summary>Parses the file; a file-level problem (not UTF-8, no header, missing columns) throws INVALID_ARGUMENT.</summary>
     public static ParsedMemberCsv Parse(ReadOnlyMemory<byte> csv)
     {
-        if (csv.Span.StartsWith("\uFEFF"u8))
-            csv = csv[3..];
-        if (!Utf8.IsValid(csv.Span))
-            throw DomainException.Invalid("csv", "The file is not UTF-8 text; save it from the spreadsheet as \"CSV UTF-8\".");
-
-        var malformedLines = new HashSet<long>();
-        var options = CsvReaderOptions.Default with
-        {
-            Separator = ',',
-            TrimWhitespace = true,
-            TrackLineNumbers = true,
-            OnMalformedRecord = record => malformedLines.Add(record.LineNumber),
-        };
-        using var reader = CsvReader.Create(csv, options);
-        var header = reader.Headers?.Select(h => h.Trim().ToLowerInvariant()).ToArray() ?? [];
-        if (header.Length == 0)
-            throw DomainException.Invalid("csv", $"The file is empty; the first line must be the header: {string.Join(',', Columns)}.");
-        var missing = RequiredColumns.Where(c => !header.Contains(c)).ToArray();
-        if (missing.Length > 0)
-            throw DomainException.Invalid("csv", $"The header lacks the column(s) {string.Join(", ", missing)}; expected: {string.Join(',', Columns)}.");
-        var column = Columns.ToDictionary(c => c, c => Array.IndexOf(header, c));
-        string Field(string name) => column[name] is var i and >= 0 && i < reader.FieldCount ? reader.GetString(i).Trim() : "";
-
+        var records = CsvImport.Read(csv, Columns, RequiredColumns);
         var rows = new List<(int, MemberCity)>();
         var errors = new List<ImportRowError>();
         var firstLineOfId = new Dictionary<string, int>(StringComparer.Ordinal);
-        var read = 0;
-        while (reader.Read())
+        foreach (var record in records)
         {
-            read++;
-            var line = (int)reader.LineNumber;
+            var line = record.Line;
+            string Field(string name) => record[name];
             var id = Field("id");
-            if (malformedLines.Contains(reader.LineNumber))
+            if (record.Malformed)
             {
                 errors.Add(new(line, id, "The line has a stray or unclosed quote (\"); quote whole fields only."));
                 continue;
@@ -78,7 +53,7 @@ public static class MemberCityCsv
             firstLineOfId[cleaned.Id] = line;
             rows.Add((line, cleaned));
         }
-        return new(read, rows, errors);
+        return new(records.Count, rows, errors);
     }
 
     // An unknown name is reported here and replaced by a valid placeholder, so that Validate does not
