@@ -7,7 +7,7 @@ namespace WeGoAssembly.Server.Tests;
 /// @grpc/grpc-js, the reference gRPC client, against the real host on each database: runs the suites
 /// in tests/interop with node's test runner — membership (sign-in, a call without a token, unary call,
 /// non-ASCII error, server stream, deadline, paging), the accreditation workflow, a watched ballot, and the floor
-/// with a hall screen that follows it on a display link's token alone.
+/// with a hall screen that follows it on a display link's token alone, and the delegation portal with a visa letter verified without a sign-in.
 /// </summary>
 public abstract class GrpcJsInteropTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -31,6 +31,7 @@ public abstract class GrpcJsInteropTests(ITestOutputHelper output) : IAsyncLifet
     [InlineData("accreditation.test.mjs", 5)]
     [InlineData("voting.test.mjs", 2)]
     [InlineData("floor.test.mjs", 1)]
+    [InlineData("documents.test.mjs", 2)]
     public Task The_grpc_js_client_passes_the_interop_suite(string suite, int tests) =>
         GrpcJs.AssertSuitePassesAsync(suite, tests, server.GrpcTarget, output);
 }
