@@ -61,8 +61,8 @@ public sealed partial class FocalPointJourneyTests(WebApp web, ITestOutputHelper
             await SecretariatBallotTests.SignInStaffAsync(journey);
             await journey.GotoAsync(delegationPage);
             await journey.LiveAsync();
-            await page.Locator("#focal-name").FillAsync("Lee Su-jin");
-            await page.Locator("#focal-email").FillAsync("focal@seoul.example.org");
+            await page.GetByLabel("Focal point's full name").FillAsync("Lee Su-jin");
+            await page.GetByLabel("Address the invitation goes to").FillAsync("focal@seoul.example.org");
             await page.GetByRole(AriaRole.Button, new() { Name = "Send the invitation" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Invitation sent to focal@seoul.example.org" })).ToBeVisibleAsync();
             var link = new Uri(await page.Locator("code.access-code").InnerTextAsync());
