@@ -21,7 +21,7 @@ var city = new MemberCity("seoul", "Seoul", "서울", "KR", MemberCategory.Full,
 var assembly = new Assembly("ga-2026", "WeGO 7th General Assembly", "Seoul City Hall", 2026, "Asia/Seoul", new DateOnly(2026, 9, 8), new DateOnly(2026, 9, 10), null!, false, now);
 var letter = new VisaLetter(VisaLetterStatus.Issued, "WEGO-GA-2026-SEOUL-P3-1", now, "staff:admin", now, "", "", [], 1);
 var file = new PersonalFile(participant.Id, new PersonalDetails("Gil-dong", "Hong", "", "", new Passport("M12345678", "KOR", new DateOnly(1980, 4, 23), new DateOnly(2031, 1, 31))),
-    true, letter, "", [], now);
+    true, letter, now);
 var source = new DocumentSource(participant, city, assembly, file, Photo(), Attended: true, "WGB1-bench0badge0code0abcdefghij",
     "https://ga.example.org/verify/ga-2026.seoul.p3.bench-verification-code-0123456789abcdefghijk", new DateOnly(2026, 9, 11));
 

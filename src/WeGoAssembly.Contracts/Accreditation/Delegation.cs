@@ -92,6 +92,13 @@ public sealed record FocalPoint(string Name, string Email, string Language, Date
 [GenerateSerializer, Alias("wego.PresenceEvent")]
 public sealed record PresenceEvent(string ParticipantId, bool CheckedIn, DateTimeOffset At, string Actor, string Note = "");
 
+/// <summary>
+/// The QR secret for a badge to issue, made by the caller, and that secret sealed with the servers' key: the delegation
+/// keeps the sealed form beside the badge (in the same write), so the printable badge can carry the code.
+/// </summary>
+[GenerateSerializer, Alias("wego.NewBadgeCode"), Immutable]
+public sealed record NewBadgeCode(string Secret, byte[] Sealed);
+
 /// <summary>A badge just issued: the participant after issue, and the QR secret, which is shown only here.</summary>
 [GenerateSerializer, Alias("wego.IssuedBadge")]
 public sealed record IssuedBadge(Participant Participant, string BadgeNumber, string QrSecret, bool ReplacedEarlierBadge);

@@ -23,8 +23,14 @@ public interface IDelegationGrain : IAuditedGrain
     /// <summary>Approves (needs the letter on file) or rejects (needs a reason; revokes a badge) one participant.</summary>
     Task<Participant> ReviewAsync(string participantId, AccreditationDecision decision, string reason, string actor);
 
-    /// <summary>Issues a badge to an approved participant; re-issuing revokes the earlier QR secret and keeps the number.</summary>
-    Task<IssuedBadge> IssueBadgeAsync(string participantId, string actor);
+    /// <summary>
+    /// Issues a badge to an approved participant; re-issuing revokes the earlier QR secret and keeps the number. With
+    /// <paramref name="code"/> the badge takes that secret and keeps its sealed form; without, the grain makes a secret.
+    /// </summary>
+    Task<IssuedBadge> IssueBadgeAsync(string participantId, string actor, NewBadgeCode? code = null);
+
+    /// <summary>The sealed QR secret of the participant's current badge, or null (no badge, or issued without one kept).</summary>
+    Task<byte[]?> GetSealedBadgeCodeAsync(string participantId);
 
     /// <summary>Marks present the holder of the badge stored under <paramref name="badgeKey"/>; idempotent.</summary>
     Task<PresenceChange> CheckInAsync(string participantId, string badgeKey, string actor);

@@ -3,10 +3,9 @@ using Orleans;
 namespace WeGoAssembly.Contracts.Documents;
 
 /// <summary>
-/// A participant's personal file, keyed by the participant id: names in Latin letters, needs, passport, photo, the visa
-/// letter and the sealed QR code of the current badge. Kept apart from the delegation, so that personal data has its
-/// own access rule and its own retention, and its photo is not rewritten with every door scan. Its audit entries never
-/// name a passport number or a birth date.
+/// A participant's personal file, keyed by the participant id: names in Latin letters, needs, passport, photo and the
+/// visa letter. Kept apart from the delegation, so that personal data has its own access rule and its own retention,
+/// and its photo is not rewritten with every door scan. Its audit entries never name a passport number or a birth date.
 /// </summary>
 [Alias("wego.IPersonalFileGrain")]
 public interface IPersonalFileGrain : IGrainWithStringKey
@@ -30,9 +29,6 @@ public interface IPersonalFileGrain : IGrainWithStringKey
 
     /// <summary>The file when <paramref name="codeSha256"/> is the hash of its letter's code (issued or revoked), else null.</summary>
     Task<PersonalFile?> VerifyAsync(string codeSha256);
-
-    /// <summary>Keeps the sealed QR code of the badge just issued (its key names the badge), for printing it.</summary>
-    Task KeepBadgeCodeAsync(string badgeKey, byte[] sealedCode);
 
     /// <summary>Deletes the passport data (retention); true when there was any.</summary>
     Task<bool> ErasePassportAsync(string actor);

@@ -50,6 +50,4 @@ public sealed record PersonalFile(
     PersonalDetails Details,
     bool HasPhoto,
     VisaLetter? VisaLetter,
-    string BadgeKey,
-    byte[] SealedBadgeCode,
     DateTimeOffset? UpdatedAt);

@@ -10,8 +10,11 @@ using WeGoAssembly.Grains.Storage;
 
 namespace WeGoAssembly.Grains.Accreditation;
 
-/// <summary>A participant as stored: the record, and the key (hash of the QR secret) of the one badge that scans.</summary>
-public sealed record StoredParticipant(Participant Participant, string BadgeKey = "");
+/// <summary>
+/// A participant as stored: the record, the key (hash of the QR secret) of the one badge that scans, and that secret
+/// sealed with the servers' key, for printing the badge (empty for badges issued before documents existed).
+/// </summary>
+public sealed record StoredParticipant(Participant Participant, string BadgeKey = "", byte[]? SealedBadgeCode = null);
 
 /// <summary>
 /// The persisted delegation: its participants, the record of its credentials letter (the bytes live in a
@@ -185,7 +188,10 @@ public sealed class DelegationGrain(
         return rejected;
     }
 
-    public async Task<IssuedBadge> IssueBadgeAsync(string participantId, string actor)
+    public Task<byte[]?> GetSealedBadgeCodeAsync(string participantId) =>
+        Task.FromResult(Find(participantId).Stored is { BadgeKey.Length: > 0, SealedBadgeCode: { } code } ? code : null);
+
+    public async Task<IssuedBadge> IssueBadgeAsync(string participantId, string actor, NewBadgeCode? code = null)
     {
         var (index, current) = Find(participantId);
         var participant = current.Participant;
@@ -195,11 +201,11 @@ public sealed class DelegationGrain(
                 : $"The accreditation of {participant.DisplayName} ({participant.Id}) was rejected ({participant.RejectionReason}); a badge needs an approval.");
 
         var number = participant.BadgeNumber.Length > 0 ? participant.BadgeNumber : await AssemblyGrain.AllocateBadgeNumberAsync(actor);
-        var (secret, key) = BadgeSecrets.New();
+        var (secret, key) = code is null ? BadgeSecrets.New() : (code.Secret, BadgeSecrets.KeyOf(code.Secret));
         // The index entry first: by the time the badge is handed out, its code scans.
         await GrainFactory.GetGrain<IBadgeGrain>(key).IssueAsync(new BadgeHolder(participant.Id, participant.AssemblyId, participant.MemberCityId, number, Revoked: false));
         var issued = participant with { Status = AccreditationStatus.BadgeIssued, BadgeNumber = number };
-        await WriteAsync(index, new StoredParticipant(issued, key), history: null,
+        await WriteAsync(index, new StoredParticipant(issued, key, code?.Sealed), history: null,
             Audit(actor, "badge.issued", issued, new { name = issued.DisplayName, badgeNumber = number, replacedEarlierBadge = current.BadgeKey.Length > 0 }));
         if (current.BadgeKey.Length > 0)
             await GrainFactory.GetGrain<IBadgeGrain>(current.BadgeKey).RevokeAsync();

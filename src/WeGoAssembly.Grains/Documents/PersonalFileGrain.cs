@@ -14,8 +14,6 @@ public sealed record PersonalFileState
     public PersonalDetails Details { get; init; } = PersonalDetails.None;
     public Photo? Photo { get; init; }
     public VisaLetter? VisaLetter { get; init; }
-    public string BadgeKey { get; init; } = "";
-    public byte[] SealedBadgeCode { get; init; } = [];
     public DateTimeOffset? UpdatedAt { get; init; }
 }
 
@@ -125,10 +123,6 @@ public sealed class PersonalFileGrain(
         return Task.FromResult(matches ? File() : null);
     }
 
-    public Task KeepBadgeCodeAsync(string badgeKey, byte[] sealedCode) =>
-        // The delegation's "badge.issued" entry is the audit record of this badge.
-        state.WriteStateAsync(state.State with { BadgeKey = badgeKey, SealedBadgeCode = sealedCode });
-
     public async Task<bool> ErasePassportAsync(string actor)
     {
         if (state.State.Details.Passport is null)
@@ -141,8 +135,7 @@ public sealed class PersonalFileGrain(
     /// <summary>"WEGO-GA-2023-SEOUL-P3-1": the participant and the how-manieth letter, so it is unique without a counter.</summary>
     private string Reference(int issue) => $"WEGO-{ParticipantId.Replace('.', '-').ToUpperInvariant()}-{issue}";
 
-    private PersonalFile File() => new(ParticipantId, state.State.Details, state.State.Photo is not null, state.State.VisaLetter,
-        state.State.BadgeKey, state.State.SealedBadgeCode, state.State.UpdatedAt);
+    private PersonalFile File() => new(ParticipantId, state.State.Details, state.State.Photo is not null, state.State.VisaLetter, state.State.UpdatedAt);
 
     private AuditRecord Audit(string actor, string action, object details)
     {

@@ -162,9 +162,10 @@ public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegist
         // Only the secret's hash is stored, so a participant who wants their QR code on a phone or a home printer
         // issues the badge anew; the grain still demands an approval, and the earlier QR code stops scanning.
         var caller = context.RequireSelfOr(request.ParticipantId, Role.Secretariat);
-        var badge = await DelegationOf(request.ParticipantId).IssueBadgeAsync(request.ParticipantId.Trim(), caller.Actor);
-        // Sealed with the servers' key, so the printable badge (DocumentService) can carry the QR code; the index keeps only its hash.
-        await grains.GetGrain<IPersonalFileGrain>(badge.Participant.Id).KeepBadgeCodeAsync(BadgeSecrets.KeyOf(badge.QrSecret), secrets.Seal(badge.QrSecret));
+        // The secret is sealed with the servers' key and kept with the badge in the same write, so the printable badge
+        // (DocumentService) can carry the QR code; the badge index keeps only its hash.
+        var (secret, _) = BadgeSecrets.New();
+        var badge = await DelegationOf(request.ParticipantId).IssueBadgeAsync(request.ParticipantId.Trim(), caller.Actor, new NewBadgeCode(secret, secrets.Seal(secret)));
         if (!badge.ReplacedEarlierBadge)
             await notifier.NotifyAsync(badge.Participant, new BadgeReadyNotice(badge.BadgeNumber), ct: context.CancellationToken);
         return new()

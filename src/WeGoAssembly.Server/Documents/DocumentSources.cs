@@ -27,7 +27,7 @@ public sealed class DocumentSources(IGrainFactory grains, SecretBox secrets, Mai
         var city = await grains.GetGrain<IMemberCityGrain>(cityId).GetAsync()
             ?? throw DomainException.NotFound($"No member city \"{cityId}\" is registered.");
         var attended = (await delegation.GetPresenceHistoryAsync()).Any(e => e.ParticipantId == participantId && e.CheckedIn);
-        var badgeCode = personal.SealedBadgeCode.Length > 0 ? secrets.Open(personal.SealedBadgeCode) : null;
+        var badgeCode = await delegation.GetSealedBadgeCodeAsync(participantId) is { } sealedBadge ? secrets.Open(sealedBadge) : null;
         var letterCode = personal.VisaLetter is { SealedCode.Length: > 0 } letter ? secrets.Open(letter.SealedCode) : null;
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(assembly.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
