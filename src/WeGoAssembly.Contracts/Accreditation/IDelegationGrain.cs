@@ -14,6 +14,13 @@ public interface IDelegationGrain : IAuditedGrain
     /// <summary>The delegation (empty when no one is registered); NOT_FOUND for an unknown assembly or member city.</summary>
     Task<Delegation> GetAsync();
 
+    /// <summary>
+    /// One registered person, or null: what a caller's standing and a vote need, without the proxies that
+    /// <see cref="GetAsync"/> asks the assembly for (the first vote of each member would make two calls on it).
+    /// </summary>
+    [ReadOnly]
+    Task<Participant?> GetParticipantAsync(string participantId);
+
     /// <summary>Registers a person (status submitted); refuses a second voting delegate, alternate or head of delegation.</summary>
     Task<Participant> RegisterAsync(NewParticipant person, string actor);
 

@@ -28,6 +28,10 @@ public interface IBallotGrain : IHasDeadlines, IAuditedGrain, IWatchable
 
     Task<(Ballot Ballot, BallotResult Result)> CloseAsync(string actor);
 
-    /// <summary>The ballot and its running tally; the result too once closed.</summary>
+    /// <summary>
+    /// The ballot as last stored and its running tally; the result too once closed. Interleaved, so that reading a
+    /// ballot (its live streams, during a surge of votes) never waits for the votes in flight to finish.
+    /// </summary>
+    [AlwaysInterleave]
     Task<BallotView> GetAsync();
 }

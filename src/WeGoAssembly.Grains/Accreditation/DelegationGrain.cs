@@ -75,6 +75,9 @@ public sealed class DelegationGrain(
             state.State.SubmittedForReviewAt);
     }
 
+    public Task<Participant?> GetParticipantAsync(string participantId) =>
+        Task.FromResult(state.State.Participants.FirstOrDefault(p => p.Participant.Id == participantId)?.Participant);
+
     public async Task<string?> InviteFocalPointAsync(FocalPoint focalPoint, string codeKey, string actor)
     {
         var (cleaned, errors) = DelegationRules.Validate(focalPoint);

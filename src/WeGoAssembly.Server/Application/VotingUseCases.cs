@@ -200,8 +200,8 @@ public sealed class ParticipantRoles(IGrainFactory grains)
     {
         if (known.TryGetValue(participant.ParticipantId, out var role))
             return role;
-        var delegation = await grains.GetGrain<IDelegationGrain>(ParticipantIds.DelegationKey(participant.AssemblyId, participant.MemberCityId)).GetAsync();
-        var person = delegation.Participants.FirstOrDefault(p => p.Id == participant.ParticipantId)
+        var person = await grains.GetGrain<IDelegationGrain>(ParticipantIds.DelegationKey(participant.AssemblyId, participant.MemberCityId))
+                .GetParticipantAsync(participant.ParticipantId)
             ?? throw new DomainException(DomainErrorKind.Forbidden, $"Casting {participant.MemberCityId}'s vote needs the city's voting delegate, alternate or proxy holder; participant {participant.ParticipantId} is not registered in the delegation of {participant.MemberCityId}.");
         return known[participant.ParticipantId] = person.Role;
     }

@@ -107,8 +107,9 @@ public sealed class AccessCheck
 
         if (reading.AccessCodeKey is not { } codeKey || await grains.GetGrain<IAccessCodeGrain>(codeKey).GetAsync() is null)
             return new(now, null, "Your access code was revoked or replaced; sign in with the new code from your delegation's focal point or the secretariat.");
-        var delegation = await grains.GetGrain<IDelegationGrain>(ParticipantIds.DelegationKey(participant.AssemblyId, participant.MemberCityId)).GetAsync();
-        if (delegation.Participants.FirstOrDefault(p => p.Id == participant.ParticipantId) is { Status: AccreditationStatus.Rejected })
+        var person = await grains.GetGrain<IDelegationGrain>(ParticipantIds.DelegationKey(participant.AssemblyId, participant.MemberCityId))
+            .GetParticipantAsync(participant.ParticipantId);
+        if (person is { Status: AccreditationStatus.Rejected })
             return new(now, null, "Your accreditation was rejected, so this access code no longer signs you in; ask the secretariat why.");
         return new(now, identity, null);
     }

@@ -204,6 +204,11 @@ public sealed class AccreditationGrainTests : IAsyncLifetime
         var rejected = await Delegation("seoul").ReviewAsync(participant.Id, AccreditationDecision.Reject, "Not named in the credentials letter.", Secretariat);
 
         Assert.Equal((AccreditationStatus.Rejected, PresenceStatus.CheckedOut), (rejected.Status, rejected.Presence));
+        // The one-person read (a caller's standing, a voter's role) says the same as the whole delegation.
+        var one = await Delegation("seoul").GetParticipantAsync(participant.Id);
+        Assert.NotNull(one);
+        Assert.Equal((participant.Role, AccreditationStatus.Rejected), (one.Role, one.Status));
+        Assert.Null(await Delegation("seoul").GetParticipantAsync("ga-2023.seoul.p99"));
         Assert.Equal(0, (await Assembly.GetQuorumAsync()).Present);
         Assert.True((await Grains.GetGrain<IBadgeGrain>(BadgeSecrets.KeyOf(secret)).GetAsync())!.Revoked);
         var refused = await Assert.ThrowsAsync<DomainException>(() => ScanInAsync(secret));
