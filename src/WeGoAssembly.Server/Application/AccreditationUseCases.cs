@@ -36,9 +36,9 @@ public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegist
         var caller = context.RequireDelegation(request.AssemblyId, request.MemberCityId);
         var delegation = Delegation(request.AssemblyId, request.MemberCityId);
         if (caller.Roles.Contains(Role.FocalPoint) && await grains.GetGrain<IAssemblyGrain>(request.AssemblyId.Trim()).GetAsync() is { } assembly
-            && clock.GetUtcNow() >= RegistrationCloses(assembly))
+            && clock.GetUtcNow() >= AssemblyCalendar.RegistrationCloses(assembly))
             throw new DomainException(DomainErrorKind.StateConflict,
-                $"Registration for {assembly.Title} closed at {RegistrationCloses(assembly):yyyy-MM-dd HH:mm zzz}; ask the secretariat to register this person.");
+                $"Registration for {assembly.Title} closed at {AssemblyCalendar.RegistrationCloses(assembly):yyyy-MM-dd HH:mm zzz}; ask the secretariat to register this person.");
         var (participant, code) = await RegisterAsync(delegation, request.ToDomain(), caller.Actor, context.CancellationToken);
         return new() { Participant = participant.ToProto(), AccessCode = code };
     }
@@ -260,21 +260,9 @@ public sealed class AccreditationUseCases(IGrainFactory grains, DelegationRegist
         var assembly = await grains.GetGrain<IAssemblyGrain>(RequestChecks.Id("assembly_id", request.AssemblyId)).GetAsync()
             ?? throw DomainException.NotFound($"No assembly \"{request.AssemblyId}\" exists; check the id with GetAssembly.");
         // Registration closes for focal points; the secretariat may still submit on a city's behalf.
-        var closes = caller.Roles.Contains(Role.Secretariat) ? (DateTimeOffset?)null : RegistrationCloses(assembly);
+        var closes = caller.Roles.Contains(Role.Secretariat) ? (DateTimeOffset?)null : AssemblyCalendar.RegistrationCloses(assembly);
         var delegation = await Delegation(request.AssemblyId, request.MemberCityId).SubmitForReviewAsync(closes, caller.Actor);
         return new() { Delegation = delegation.ToProto() };
-    }
-
-    /// <summary>
-    /// When focal points can no longer register and submit: the start of the assembly's first day in its time zone (its
-    /// last day, or the end of its year, when no first day is set). The secretariat registers after that.
-    /// </summary>
-    public static DateTimeOffset RegistrationCloses(Contracts.Assemblies.Assembly assembly)
-    {
-        var day = assembly.StartsOn ?? assembly.EndsOn ?? new DateOnly(assembly.Year + 1, 1, 1);
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(assembly.TimeZone, out var found) ? found : TimeZoneInfo.Utc;
-        var local = day.ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(local, zone.GetUtcOffset(local));
     }
 
     /// <summary>The focal point as the notifier addresses a recipient (it writes to participants).</summary>

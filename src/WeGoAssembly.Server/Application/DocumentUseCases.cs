@@ -43,7 +43,7 @@ public sealed class DocumentUseCases(IGrainFactory grains, DocumentSources sourc
         var id = Id(request.ParticipantId);
         var details = request.Details.ToDomain();
         var (_, assembly) = await ParticipantAsync(id);
-        var file = await File(id).UpdateDetailsAsync(details, Today(assembly), LastDay(assembly), caller.Actor);
+        var file = await File(id).UpdateDetailsAsync(details, AssemblyCalendar.DayAt(assembly, clock.GetUtcNow()), AssemblyCalendar.LastDay(assembly), caller.Actor);
         Refresh(id);
         return new() { Details = file.Details.ToProto() };
     }
@@ -227,9 +227,4 @@ public sealed class DocumentUseCases(IGrainFactory grains, DocumentSources sourc
     }
 
     private IPersonalFileGrain File(string participantId) => grains.GetGrain<IPersonalFileGrain>(participantId);
-
-    private DateOnly Today(Assembly assembly) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TimeZoneInfo.TryFindSystemTimeZoneById(assembly.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc).DateTime);
-
-    private static DateOnly LastDay(Assembly assembly) => assembly.EndsOn ?? assembly.StartsOn ?? new DateOnly(assembly.Year, 12, 31);
 }

@@ -99,7 +99,7 @@ public static class Minutes
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         static string Both(string en, string ko) => ko.Length == 0 || ko == en ? E(en) : $"{E(en)}<br><span lang=\"ko\">{E(ko)}</span>";
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(assembly.TimeZone, out var found) ? found : TimeZoneInfo.Utc;
+        var zone = AssemblyCalendar.Zone(assembly.TimeZone);
         string When(DateTimeOffset? at) => at is { } t ? $"{TimeZoneInfo.ConvertTime(t, zone):yyyy-MM-dd HH:mm} ({E(zone.Id)})" : "";
         var cities = new Dictionary<string, string>();
         async Task<string> City(string id)

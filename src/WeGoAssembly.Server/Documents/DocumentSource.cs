@@ -25,7 +25,7 @@ public sealed record DocumentSource(
     DateOnly Today)
 {
     /// <summary>The assembly's last day: its end date, else its first day, else the last day of its year.</summary>
-    public DateOnly LastDay => Assembly.EndsOn ?? Assembly.StartsOn ?? new DateOnly(Assembly.Year, 12, 31);
+    public DateOnly LastDay => AssemblyCalendar.LastDay(Assembly);
 
     /// <summary>Why <paramref name="kind"/> cannot be had now (a sentence a person can act on), or null when it can.</summary>
     public string? Refusal(DocumentKind kind) => kind switch

@@ -29,10 +29,8 @@ public sealed class DocumentSources(IGrainFactory grains, SecretBox secrets, Mai
         var attended = (await delegation.GetPresenceHistoryAsync()).Any(e => e.ParticipantId == participantId && e.CheckedIn);
         var badgeCode = await delegation.GetSealedBadgeCodeAsync(participantId) is { } sealedBadge ? secrets.Open(sealedBadge) : null;
         var letterCode = personal.VisaLetter is { SealedCode.Length: > 0 } letter ? secrets.Open(letter.SealedCode) : null;
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(assembly.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
         return new DocumentSource(participant, city, assembly, personal, photo, attended, badgeCode,
-            letterCode is null ? null : VerificationUrl(letterCode), today);
+            letterCode is null ? null : VerificationUrl(letterCode), AssemblyCalendar.DayAt(assembly, clock.GetUtcNow()));
     }
 
     /// <summary>The page an embassy opens from the letter's QR code.</summary>

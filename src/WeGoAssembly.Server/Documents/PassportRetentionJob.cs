@@ -1,3 +1,4 @@
+using WeGoAssembly.Grains.Rules;
 using System.ComponentModel;
 using Hangfire;
 using WeGoAssembly.Contracts.Documents;
@@ -25,8 +26,7 @@ public sealed class PassportRetentionJob(AssemblyDirectory assemblies, Delegatio
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         await foreach (var assembly in assemblies.ListAsync(after: null, cancellationToken))
         {
-            var lastDay = assembly.EndsOn ?? assembly.StartsOn ?? new DateOnly(assembly.Year, 12, 31);
-            if (lastDay.AddDays(options.PassportRetentionDays) >= today)
+            if (AssemblyCalendar.LastDay(assembly).AddDays(options.PassportRetentionDays) >= today)
                 continue;
             await foreach (var (_, delegation) in delegations.StreamAsync(assembly.Id, afterMemberCityId: null, cancellationToken))
                 foreach (var person in delegation.Participants)

@@ -3,14 +3,14 @@ using PdfSharp.Fonts;
 namespace WeGoAssembly.Server.Documents;
 
 /// <summary>
-/// The one typeface of our PDFs: NanumGothic (regular and bold), embedded in the server, so Korean and Latin print alike
+/// The one typeface of our PDFs: NanumGothic, embedded in the server, so Korean and Latin print alike
 /// on any machine. PDFsharp embeds the subset a document uses, with its Unicode map, so text extracts as typed.
 /// </summary>
 public sealed class PdfFonts : IFontResolver
 {
     public const string Family = "NanumGothic";
 
-    private static readonly Lazy<byte[]> Regular = new(() => Load("NanumGothic.ttf")), Bold = new(() => Load("NanumGothicBold.ttf"));
+    private static readonly Lazy<byte[]> Regular = new(() => Load("NanumGothic.ttf"));
     private static readonly Lock Gate = new();
 
     /// <summary>Installs the resolver once per process (PDFsharp's setting is global and may be set only once).</summary>
@@ -28,7 +28,7 @@ public sealed class PdfFonts : IFontResolver
     // the documents of 10,000 people are kept.
     public FontResolverInfo ResolveTypeface(string familyName, bool bold, bool italic) => new("regular", mustSimulateBold: bold, mustSimulateItalic: false);
 
-    public byte[] GetFont(string faceName) => faceName == "bold" ? Bold.Value : Regular.Value;
+    public byte[] GetFont(string faceName) => Regular.Value;
 
     private static byte[] Load(string file)
     {

@@ -1,3 +1,4 @@
+using WeGoAssembly.Grains.Rules;
 using System.Globalization;
 using WeGoAssembly.Contracts.Accreditation;
 using WeGoAssembly.Contracts.Assemblies;
@@ -16,7 +17,7 @@ public sealed record MailContext(Participant To, Assembly Assembly, string City,
     /// <summary>A time in the assembly's time zone, with the zone named.</summary>
     public string Time(DateTimeOffset at)
     {
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(Assembly.TimeZone, out var found) ? found : TimeZoneInfo.Utc;
+        var zone = AssemblyCalendar.Zone(Assembly.TimeZone);
         return $"{TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} ({zone.Id})";
     }
 

@@ -1,3 +1,4 @@
+using WeGoAssembly.Grains.Rules;
 using Microsoft.AspNetCore.Components;
 
 
@@ -86,8 +87,7 @@ public abstract class WebPage : ComponentBase, IDisposable
     /// </summary>
     protected TimeZoneInfo Zone { get; set; } = TimeZoneInfo.Utc;
 
-    public static TimeZoneInfo ZoneOf(Protos.V1.Assembly assembly) =>
-        TimeZoneInfo.TryFindSystemTimeZoneById(assembly.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+    public static TimeZoneInfo ZoneOf(Protos.V1.Assembly assembly) => AssemblyCalendar.Zone(assembly.TimeZone);
 
     protected DateTimeOffset Local(Google.Protobuf.WellKnownTypes.Timestamp time) => TimeZoneInfo.ConvertTime(time.ToDateTimeOffset(), Zone);
 
