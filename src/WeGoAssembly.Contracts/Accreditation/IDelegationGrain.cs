@@ -1,5 +1,6 @@
 using Orleans;
 using WeGoAssembly.Contracts.Records;
+using Orleans.CodeGeneration;
 using Orleans.Concurrency;
 
 namespace WeGoAssembly.Contracts.Accreditation;
@@ -8,7 +9,9 @@ namespace WeGoAssembly.Contracts.Accreditation;
 /// One member city's delegation to one assembly, keyed "{assemblyId}/{memberCityId}": its participants,
 /// their accreditation, badges and presence, and the credentials letter's record.
 /// </summary>
-[Alias("wego.IDelegationGrain")]
+// Version 1 added GetParticipantAsync: during a rolling upgrade Orleans sends a call of this version to an activation
+// of this version (moving one of version 0), never to a node that does not know the method.
+[Alias("wego.IDelegationGrain"), Version(1)]
 public interface IDelegationGrain : IAuditedGrain
 {
     /// <summary>The delegation (empty when no one is registered); NOT_FOUND for an unknown assembly or member city.</summary>

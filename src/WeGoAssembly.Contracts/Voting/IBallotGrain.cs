@@ -28,10 +28,6 @@ public interface IBallotGrain : IHasDeadlines, IAuditedGrain, IWatchable
 
     Task<(Ballot Ballot, BallotResult Result)> CloseAsync(string actor);
 
-    /// <summary>
-    /// The ballot as last stored and its running tally; the result too once closed. Interleaved, so that reading a
-    /// ballot (its live streams, during a surge of votes) never waits for the votes in flight to finish.
-    /// </summary>
-    [AlwaysInterleave]
+    /// <summary>The ballot and its running tally; the result too once closed.</summary>
     Task<BallotView> GetAsync();
 }

@@ -1,3 +1,4 @@
+using WeGoAssembly.Grains.Rules;
 using System.Runtime.CompilerServices;
 using WeGoAssembly.Contracts;
 using WeGoAssembly.Contracts.Accreditation;
@@ -50,7 +51,7 @@ public sealed class DelegationRegister(Projections projections, IGrainFactory gr
     public async Task<byte[]> ExportAttendanceAsync(string assemblyId, bool history, CancellationToken ct)
     {
         var assembly = await RequireAssemblyAsync(assemblyId);
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(assembly.TimeZone);
+        var zone = AssemblyCalendar.Zone(assembly.TimeZone);
         var names = await MemberNamesAsync(ct);
         var present = new List<(Participant, string)>();
         var events = new List<(PresenceEvent, Participant, string)>();

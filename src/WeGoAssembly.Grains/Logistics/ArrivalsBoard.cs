@@ -19,7 +19,7 @@ public sealed class ArrivalsBoard(Projections projections, IGrainFactory grains,
         var length = ArrivalWindows.Check(window);
         var assembly = await grains.GetGrain<IAssemblyGrain>(assemblyId).GetAsync()
             ?? throw DomainException.NotFound($"No assembly \"{assemblyId}\" exists; check the id with GetAssembly.");
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(assembly.TimeZone);
+        var zone = AssemblyCalendar.Zone(assembly.TimeZone);
 
         var people = new Dictionary<string, Participant>(StringComparer.Ordinal);
         await foreach (var (_, delegation) in delegations.StreamAsync(assemblyId, null, ct))

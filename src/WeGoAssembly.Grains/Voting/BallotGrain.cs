@@ -54,9 +54,6 @@ public sealed partial class BallotGrain(
     private bool closing;
     // Set while the opening is being stored: the state in memory says Open before the write has succeeded.
     private bool opening;
-    // The state as last stored, which GetAsync shows: it interleaves with every call (the watchers' reads during a
-    // surge, which never leaves the grain idle), so it must not show a write still in flight.
-    private BallotState? shown;
 
     // Who may vote, as the assembly grain last said; refreshed when its quorum topic moved on.
     private VotingRoll? roll;
@@ -73,7 +70,6 @@ public sealed partial class BallotGrain(
         // Votes queued by an earlier activation land first, so what is read here is complete.
         await ledger.FlushAsync();
         Load(await ledger.ReadAsync(this.GetPrimaryKeyString()));
-        shown = state.State;
         Activated(logger, this.GetPrimaryKeyString(), voted.Count);
     }
 
@@ -97,7 +93,7 @@ public sealed partial class BallotGrain(
         if (state.State.Ballot is not null)
             throw new DomainException(DomainErrorKind.AlreadyExists, $"Ballot {this.GetPrimaryKeyString()} exists already.");
         var created = ballot with { Id = this.GetPrimaryKeyString(), Status = BallotStatus.Draft, OpenedAt = null, ClosedAt = null };
-        await StoreAsync(state.State with { Ballot = created }, new AuditRecord(actor, "ballot.created", Subject,
+        await state.WriteStateAsync(state.State with { Ballot = created }, new AuditRecord(actor, "ballot.created", Subject,
             AuditDetails.Of(new { created.AgendaItemId, created.QuestionEn, created.Kind, created.Method, created.MajorityRule, created.Seats, created.Deadline })));
         return created;
     }
@@ -127,7 +123,7 @@ public sealed partial class BallotGrain(
         opening = true;
         try
         {
-            await StoreAsync(state.State with { Ballot = opened }, new AuditRecord(actor, "ballot.opened", Subject,
+            await state.WriteStateAsync(state.State with { Ballot = opened }, new AuditRecord(actor, "ballot.opened", Subject,
                 AuditDetails.Of(new { deadline, quorum = new { quorum.Present, quorum.Eligible, quorum.Required } })));
         }
         finally
@@ -284,7 +280,7 @@ public sealed partial class BallotGrain(
         var result = new BallotResult(ballot.Id, count.Outcome, count.VotesCast, count.Counts, count.BlankBallots, count.MajorityBase, count.VotesNeeded,
             count.Elected, count.Runoff, count.TiedForChair, current.Quorum, members);
         var closed = ballot with { Status = BallotStatus.Closed, ClosedAt = clock.GetUtcNow() };
-        await StoreAsync(state.State with { Ballot = closed, Result = result }, new AuditRecord(actor, "ballot.closed", Subject,
+        await state.WriteStateAsync(state.State with { Ballot = closed, Result = result }, new AuditRecord(actor, "ballot.closed", Subject,
             AuditDetails.Of(new
             {
                 fromDeadline, count.Outcome, count.VotesCast, counts = count.Counts, count.MajorityBase, count.VotesNeeded,
@@ -304,18 +300,11 @@ public sealed partial class BallotGrain(
     public async Task<BallotView> GetAsync()
     {
         CheckLedger();
-        var current = shown ?? new BallotState();
-        var ballot = current.Ballot ?? throw DomainException.NotFound($"No ballot \"{this.GetPrimaryKeyString()}\" exists.");
-        var entitled = current.Result?.Members.Count(m => m.Entitled) ?? (await CurrentRollAsync()).EligibleMemberCityIds.Count;
+        var ballot = Require();
+        var entitled = state.State.Result?.Members.Count(m => m.Entitled) ?? (await CurrentRollAsync()).EligibleMemberCityIds.Count;
         var showCounts = ballot.Method == BallotMethod.RollCall || ballot.Status == BallotStatus.Closed;
         var tallyNow = new BallotTally(durableVotes, entitled, showCounts ? BallotRules.Counts(ballot, tally) : [], clock.GetUtcNow());
-        return new BallotView(ballot, tallyNow, current.Result);
-    }
-
-    private async Task StoreAsync(BallotState next, AuditRecord audit)
-    {
-        await state.WriteStateAsync(next, audit);
-        shown = next;
+        return new BallotView(ballot, tallyNow, state.State.Result);
     }
 
     private ChangeFeed Feed => feed ??= new(VotingHub.BallotTopic(this.GetPrimaryKeyString()), logger);
