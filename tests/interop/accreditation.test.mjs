@@ -5,31 +5,15 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import grpc from '@grpc/grpc-js';
-import protoLoader from '@grpc/proto-loader';
-import { credentials } from './channel.mjs';
+import { credentials, target, loadApi, call, bearer } from './channel.mjs';
 
-const protoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
-const definition = protoLoader.loadSync(
-  ['wego/assembly/v1/accreditation.proto', 'wego/assembly/v1/assembly.proto', 'wego/assembly/v1/auth.proto'],
-  { includeDirs: [protoRoot], keepCase: true, longs: Number, enums: String, defaults: true });
-const v1 = grpc.loadPackageDefinition(definition).wego.assembly.v1;
-const target = process.env.WEGO_GRPC_TARGET;
-assert.ok(target, 'WEGO_GRPC_TARGET must name the server, e.g. 127.0.0.1:5081');
+const v1 = loadApi('accreditation.proto', 'assembly.proto', 'auth.proto');
 assert.ok(process.env.WEGO_USER_NAME && process.env.WEGO_PASSWORD, 'WEGO_USER_NAME and WEGO_PASSWORD must name a secretariat account');
 const accreditation = new v1.AccreditationService(target, credentials);
 const assemblies = new v1.AssemblyService(target, credentials);
 const auth = new v1.AuthService(target, credentials);
 
-const call = (service, method, request, metadata) => new Promise((resolve, reject) =>
-  service[method](request, metadata, (error, response) => error ? reject(error) : resolve(response)));
-const bearer = (session) => {
-  const metadata = new grpc.Metadata();
-  metadata.set('authorization', `Bearer ${session.bearer_token}`);
-  return metadata;
-};
 const rejectsWith = (promise, code, pattern) => assert.rejects(promise, (error) => {
   assert.equal(error.code, code, `${error.code} ${error.details}`);
   assert.match(error.details, pattern);

@@ -5,31 +5,15 @@
 // verifies it (the number masked), the PDF comes once made, and a revocation is seen by the next verification.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import grpc from '@grpc/grpc-js';
-import protoLoader from '@grpc/proto-loader';
-import { credentials } from './channel.mjs';
+import { credentials, target, loadApi, call, bearer } from './channel.mjs';
 
-const protoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
-const definition = protoLoader.loadSync(
-  ['wego/assembly/v1/accreditation.proto', 'wego/assembly/v1/assembly.proto', 'wego/assembly/v1/auth.proto', 'wego/assembly/v1/documents.proto'],
-  { includeDirs: [protoRoot], keepCase: true, longs: Number, enums: String, defaults: true });
-const v1 = grpc.loadPackageDefinition(definition).wego.assembly.v1;
-const target = process.env.WEGO_GRPC_TARGET;
-assert.ok(target, 'WEGO_GRPC_TARGET must name the server, e.g. 127.0.0.1:5081');
+const v1 = loadApi('accreditation.proto', 'assembly.proto', 'auth.proto', 'documents.proto');
 const accreditation = new v1.AccreditationService(target, credentials);
 const assemblies = new v1.AssemblyService(target, credentials);
 const auth = new v1.AuthService(target, credentials);
 const documents = new v1.DocumentService(target, credentials);
 
-const call = (service, method, request, metadata) => new Promise((resolve, reject) =>
-  service[method](request, metadata, (error, response) => error ? reject(error) : resolve(response)));
-const bearer = (session) => {
-  const metadata = new grpc.Metadata();
-  metadata.set('authorization', `Bearer ${session.bearer_token}`);
-  return metadata;
-};
 
 const assemblyId = 'docs-js-2027';
 let secretariat, focal, participantId;

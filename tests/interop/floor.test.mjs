@@ -4,20 +4,10 @@
 // only a display link's token) follow; the chair gives the floor; the revoked link ends the screen's stream.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import grpc from '@grpc/grpc-js';
-import protoLoader from '@grpc/proto-loader';
-import { credentials } from './channel.mjs';
+import { credentials, target, loadApi, call, bearer } from './channel.mjs';
 
-const protoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
-const definition = protoLoader.loadSync(
-  ['wego/assembly/v1/accreditation.proto', 'wego/assembly/v1/assembly.proto', 'wego/assembly/v1/auth.proto',
-    'wego/assembly/v1/agenda.proto', 'wego/assembly/v1/floor.proto', 'wego/assembly/v1/display.proto'],
-  { includeDirs: [protoRoot], keepCase: true, longs: Number, enums: String, defaults: true });
-const v1 = grpc.loadPackageDefinition(definition).wego.assembly.v1;
-const target = process.env.WEGO_GRPC_TARGET;
-assert.ok(target, 'WEGO_GRPC_TARGET must name the server, e.g. 127.0.0.1:5081');
+const v1 = loadApi('accreditation.proto', 'assembly.proto', 'auth.proto', 'agenda.proto', 'floor.proto', 'display.proto');
 const accreditation = new v1.AccreditationService(target, credentials);
 const assemblies = new v1.AssemblyService(target, credentials);
 const auth = new v1.AuthService(target, credentials);
@@ -25,13 +15,6 @@ const agenda = new v1.AgendaService(target, credentials);
 const floor = new v1.FloorService(target, credentials);
 const display = new v1.DisplayService(target, credentials);
 
-const call = (service, method, request, metadata) => new Promise((resolve, reject) =>
-  service[method](request, metadata, (error, response) => error ? reject(error) : resolve(response)));
-const bearer = (session) => {
-  const metadata = new grpc.Metadata();
-  metadata.set('authorization', `Bearer ${session.bearer_token}`);
-  return metadata;
-};
 // The next message of a stream that shows what is awaited.
 const next = (stream, shows) => new Promise((resolve, reject) => {
   const onData = (message) => { if (shows(message)) { stream.off('data', onData); resolve(message); } };

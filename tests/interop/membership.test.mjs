@@ -4,19 +4,10 @@
 // WEGO_USER_NAME and WEGO_PASSWORD: the suite signs in with AuthService and sends the token as metadata.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import grpc from '@grpc/grpc-js';
-import protoLoader from '@grpc/proto-loader';
-import { credentials } from './channel.mjs';
+import { credentials, target, loadApi, call, bearer } from './channel.mjs';
 
-const protoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
-const definition = protoLoader.loadSync(['wego/assembly/v1/membership.proto', 'wego/assembly/v1/auth.proto'], {
-  includeDirs: [protoRoot], keepCase: true, longs: Number, enums: String, defaults: true,
-});
-const v1 = grpc.loadPackageDefinition(definition).wego.assembly.v1;
-const target = process.env.WEGO_GRPC_TARGET;
-assert.ok(target, 'WEGO_GRPC_TARGET must name the server, e.g. 127.0.0.1:5081');
+const v1 = loadApi('membership.proto', 'auth.proto');
 assert.ok(process.env.WEGO_USER_NAME && process.env.WEGO_PASSWORD, 'WEGO_USER_NAME and WEGO_PASSWORD must name a secretariat account');
 const client = new v1.MembershipService(target, credentials);
 const auth = new v1.AuthService(target, credentials);
@@ -24,15 +15,12 @@ const auth = new v1.AuthService(target, credentials);
 // Metadata carrying the bearer token; set once the suite has signed in.
 let signedIn = new grpc.Metadata();
 
-const call = (service, method, request, metadata, options = {}) => new Promise((resolve, reject) =>
-  service[method](request, metadata, options, (error, response) => error ? reject(error) : resolve(response)));
 const unary = (method, request, options = {}) => call(client, method, request, signedIn, options);
 
 before(async () => {
   const { session } = await call(auth, 'SignIn', { user_name: process.env.WEGO_USER_NAME, password: process.env.WEGO_PASSWORD }, new grpc.Metadata());
   assert.deepEqual(session.roles, ['USER_ROLE_SECRETARIAT']);
-  signedIn = new grpc.Metadata();
-  signedIn.set('authorization', `Bearer ${session.bearer_token}`);
+  signedIn = bearer(session);
 });
 
 test('a call without a token is UNAUTHENTICATED and says how to sign in', async () => {

@@ -5,33 +5,16 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import grpc from '@grpc/grpc-js';
-import protoLoader from '@grpc/proto-loader';
-import { credentials } from './channel.mjs';
+import { credentials, target, loadApi, call, bearer } from './channel.mjs';
 
-const protoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
-const definition = protoLoader.loadSync(
-  ['wego/assembly/v1/accreditation.proto', 'wego/assembly/v1/assembly.proto', 'wego/assembly/v1/auth.proto',
-    'wego/assembly/v1/agenda.proto', 'wego/assembly/v1/voting.proto'],
-  { includeDirs: [protoRoot], keepCase: true, longs: Number, enums: String, defaults: true });
-const v1 = grpc.loadPackageDefinition(definition).wego.assembly.v1;
-const target = process.env.WEGO_GRPC_TARGET;
-assert.ok(target, 'WEGO_GRPC_TARGET must name the server, e.g. 127.0.0.1:5081');
+const v1 = loadApi('accreditation.proto', 'assembly.proto', 'auth.proto', 'agenda.proto', 'voting.proto');
 const accreditation = new v1.AccreditationService(target, credentials);
 const assemblies = new v1.AssemblyService(target, credentials);
 const auth = new v1.AuthService(target, credentials);
 const agenda = new v1.AgendaService(target, credentials);
 const voting = new v1.VotingService(target, credentials);
 
-const call = (service, method, request, metadata) => new Promise((resolve, reject) =>
-  service[method](request, metadata, (error, response) => error ? reject(error) : resolve(response)));
-const bearer = (session) => {
-  const metadata = new grpc.Metadata();
-  metadata.set('authorization', `Bearer ${session.bearer_token}`);
-  return metadata;
-};
 
 const assemblyId = 'vote-js-2023';
 const cities = ['seoul', 'busan', 'daegu'];
